@@ -1,0 +1,9 @@
+// @minigan/tensor — n-d float tensors on ndarray: storage, views, broadcasting, kernels, seeded RNG.
+export { Tensor, alloc, contiguousStrides, shapeSize, formatTensor, type DType, type TypedArray, type NestedArray } from './tensor.ts';
+export { tensor, scalar, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, concat, stack, assignInto } from './create.ts';
+export * from './elementwise.ts';
+export { sum, mean, max, min, argmax, variance, var, type Axes, type ReduceOptions, type VarOptions } from './reduce.ts';
+export { matmul, matmul_, registerMatmulBackend, setMatmulBackend, matmulBackend, type MatmulOptions } from './matmul.ts';
+export { gemmNaive, gemmBlocked, jsBackend, type GemmBackend } from './kernels/gemm.ts';
+export { Rng, type RngState } from './rng.ts';
+export { fail, fmtShape, normAxis, checkFinite } from './errors.ts';
