@@ -1,6 +1,6 @@
 import ops from 'ndarray-ops';
-import { Tensor, alloc, shapeSize, type DType, type NestedArray, type TypedArray } from './tensor.ts';
-import { fail, fmtShape } from './errors.ts';
+import { Tensor, alloc, checkDtype, checkShape, shapeSize, type DType, type NestedArray, type TypedArray } from './tensor.ts';
+import { checkFinite, fail, fmtShape, normAxis } from './errors.ts';
 
 function nestedShape(x: NestedArray): number[] {
   const shape: number[] = [];
@@ -30,6 +30,8 @@ function fillNested(op: string, x: NestedArray, shape: number[], d: number, out:
  * storage without copying when its dtype matches; `shape` reshapes flat data.
  */
 export function tensor(values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
+  if (dtype !== undefined) checkDtype('tensor', dtype);
+  if (shape !== undefined) checkShape('tensor', shape);
   if (values instanceof Float32Array || values instanceof Float64Array) {
     const dt = dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
     const data = (dt === 'float64') === (values instanceof Float64Array) ? values : (dt === 'float64' ? Float64Array.from(values) : Float32Array.from(values));
@@ -49,26 +51,33 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], sha
 
 /** A scalar (0-d) tensor. */
 export function scalar(x: number, dtype: DType = 'float32'): Tensor {
-  const d = alloc(dtype, 1);
+  const d = alloc(dtype, 1, 'scalar');
   d[0] = x;
   return new Tensor(d, []);
 }
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  const t = new Tensor(alloc(dtype, shapeSize(shape)), shape);
+  return filled('full', shape, value, dtype);
+}
+
+/** `full` with the caller's name in error messages. */
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  checkShape(op, shape);
+  if (typeof value !== 'number') fail(op, `fill value must be a number, got ${String(value)}`);
+  const t = new Tensor(alloc(dtype, shapeSize(shape), op), shape);
   if (value !== 0) t.data.fill(value);
   return t;
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 /** A tensor of ones. */
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 /** Zeros with the shape and dtype of `t`. */
@@ -92,17 +101,21 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
     stop = start;
     start = 0;
   }
+  checkFinite('arange', 'start', start);
+  checkFinite('arange', 'stop', stop);
   if (step === 0 || !Number.isFinite(step)) fail('arange', `step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const d = alloc(dtype, n);
+  const d = alloc(dtype, n, 'arange');
   for (let i = 0; i < n; i++) d[i] = start + i * step;
   return new Tensor(d, [n]);
 }
 
 /** `num` evenly spaced values from `start` to `stop` inclusive. */
 export function linspace(start: number, stop: number, num: number, dtype: DType = 'float32'): Tensor {
+  checkFinite('linspace', 'start', start);
+  checkFinite('linspace', 'stop', stop);
   if (!Number.isInteger(num) || num < 0) fail('linspace', `num must be a non-negative integer, got ${num}`);
-  const d = alloc(dtype, num);
+  const d = alloc(dtype, num, 'linspace');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) d[i] = start + i * step;
   return new Tensor(d, [num]);
@@ -110,7 +123,7 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
 
 /** The n×m identity matrix (m defaults to n). */
 export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
-  const t = zeros([n, m], dtype);
+  const t = filled('eye', [n, m], 0, dtype);
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }
@@ -121,8 +134,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const first = tensors[0]!;
   const nd = first.ndim;
   if (nd === 0) fail('concat', 'zero-dimensional tensors cannot be concatenated; use stack');
-  const ax = axis < 0 ? axis + nd : axis;
-  if (ax < 0 || ax >= nd) fail('concat', `axis ${axis} is out of range for ${nd} dimensions`);
+  const ax = normAxis('concat', axis, nd, first.shape);
   let total = 0;
   for (const t of tensors) {
     if (t.ndim !== nd || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
@@ -152,7 +164,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
       fail('stack', `all tensors must have the same shape, got ${tensors.map((x) => fmtShape(x.shape)).join(', ')}`);
     }
   }
-  const ax = axis < 0 ? axis + s0.length + 1 : axis;
+  const ax = normAxis('stack', axis, s0.length + 1, s0);
   return concat(tensors.map((t) => t.unsqueeze(ax)), ax);
 }
 

@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
 import { Tensor, alloc, type DType, type TypedArray } from './tensor.ts';
-import { fail, fmtShape } from './errors.ts';
+import { checkFinite, fail, fmtShape } from './errors.ts';
 
 /** A tensor or a plain number (a scalar that broadcasts to anything). */
 export type Operand = Tensor | number;
@@ -73,6 +73,7 @@ function constNd(x: number, shape: readonly number[]): Nd {
   return ndarray(Float64Array.of(x), [...shape], shape.map(() => 0), 0);
 }
 
+// ndarray-ops names ≤ and ≥ `leq` and `geq` (there is no `le`/`ge`).
 // Reverse scalar forms (`s − a`, `s / a`, `s ** a`) as small ndarray-ops-like kernels.
 const rsub: NdBinaryS = (o, a, s) => { ops.subs(o, a, s); ops.neg(o, o); };
 const rdiv: NdBinaryS = (o, a, s) => { ops.div(o, constNd(s, a.shape), a); };
@@ -98,11 +99,11 @@ const cmp = (f: NdBinary): NdBinaryS => (o, a, s) => { f(o, a, constNd(s, a.shap
 /** 1 where a < b, else 0. */
 export function lt(a: Operand, b: Operand): Tensor { return binary('lt', a, b, ops.lt, cmp(ops.lt), flip(ops.lt)); }
 /** 1 where a ≤ b, else 0. */
-export function le(a: Operand, b: Operand): Tensor { return binary('le', a, b, ops.le, cmp(ops.le), flip(ops.le)); }
+export function le(a: Operand, b: Operand): Tensor { return binary('le', a, b, ops.leq, cmp(ops.leq), flip(ops.leq)); }
 /** 1 where a > b, else 0. */
 export function gt(a: Operand, b: Operand): Tensor { return binary('gt', a, b, ops.gt, cmp(ops.gt), flip(ops.gt)); }
 /** 1 where a ≥ b, else 0. */
-export function ge(a: Operand, b: Operand): Tensor { return binary('ge', a, b, ops.ge, cmp(ops.ge), flip(ops.ge)); }
+export function ge(a: Operand, b: Operand): Tensor { return binary('ge', a, b, ops.geq, cmp(ops.geq), flip(ops.geq)); }
 /** 1 where a = b, else 0. */
 export function eq(a: Operand, b: Operand): Tensor { return binary('eq', a, b, ops.eq, cmp(ops.eq), flip(ops.eq)); }
 /** 1 where a ≠ b, else 0. */
@@ -202,6 +203,7 @@ export function relu(a: Tensor): Tensor {
 }
 /** a where a > 0, else slope·a. */
 export function leakyRelu(a: Tensor, slope = 0.01): Tensor {
+  checkFinite('leakyRelu', 'slope', slope);
   const { x, o, y, n } = flat(a);
   for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v * slope; }
   return o;
@@ -227,6 +229,8 @@ export function map(a: Tensor, f: (v: number, i: number) => number): Tensor {
 
 /** Clamps into [lo, hi]; either bound may be omitted (`null`). */
 export function clamp(a: Tensor, lo: number | null, hi: number | null = null): Tensor {
+  if (lo !== null && Number.isNaN(lo)) fail('clamp', `lower bound must be a number or null, got NaN (shape ${fmtShape(a.shape)})`);
+  if (hi !== null && Number.isNaN(hi)) fail('clamp', `upper bound must be a number or null, got NaN (shape ${fmtShape(a.shape)})`);
   if (lo !== null && hi !== null && lo > hi) fail('clamp', `lower bound ${lo} is above upper bound ${hi}`);
   let o = a;
   if (lo !== null) o = maximum(o, lo);
@@ -241,14 +245,15 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   if (typeof b !== 'number') shape = broadcastShapes('where', shape, b.shape);
   const dt = resultDtype(a, b);
   const n = shapeSizeOf(shape);
-  const expand = (t: Operand): TypedArray => {
-    const o = new Tensor(alloc(dt, n), shape);
+  // The condition keeps its own dtype: a float64 1e-50 is true and must not round to 0 in float32.
+  const expand = (t: Operand, dtype: DType = dt): TypedArray => {
+    const o = new Tensor(alloc(dtype, n), shape);
     if (n === 0) return o.data;
     if (typeof t === 'number') o.data.fill(t);
     else ops.assign(o.nd, t.broadcastTo(shape).nd);
     return o.data;
   };
-  const c = expand(cond), x = expand(a), y = expand(b);
+  const c = expand(cond, cond.dtype), x = expand(a), y = expand(b);
   const out = new Tensor(alloc(dt, n), shape);
   const r = out.data;
   for (let i = 0; i < n; i++) r[i] = c[i] !== 0 ? x[i]! : y[i]!;

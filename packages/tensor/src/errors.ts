@@ -8,10 +8,14 @@ export function fail(op: string, message: string): never {
   throw new Error(`${op}: ${message}`);
 }
 
-/** Normalises a possibly negative axis for a tensor of `ndim` dimensions (NumPy's rule). */
-export function normAxis(op: string, axis: number, ndim: number): number {
+/**
+ * Normalises a possibly negative axis into 0..ndim-1 (NumPy's rule); `shape`, when given, is
+ * named in the error message.
+ */
+export function normAxis(op: string, axis: number, ndim: number, shape?: readonly number[]): number {
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    fail(op, `axis ${axis} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? '' : 's'} (expected -${ndim}..${ndim - 1})`);
+    const of = shape ? `shape ${fmtShape(shape)}` : `a tensor of ${ndim} dimension${ndim === 1 ? '' : 's'}`;
+    fail(op, `axis ${axis} is out of range for ${of} (expected ${ndim === 0 ? 'none' : `-${ndim}..${ndim - 1}`})`);
   }
   return axis < 0 ? axis + ndim : axis;
 }

@@ -83,12 +83,18 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     if (a.ndim === 3 && b.ndim === 3 && a.shape[0] !== b.shape[0]) {
       fail('matmul', `${fmtShape(a.shape)} · ${fmtShape(b.shape)}: batch sizes ${a.shape[0]} and ${b.shape[0]} differ`);
     }
+    // Matrix dims are the last two; check them here so the message shows the full 3-D shapes.
+    const [ra, ca] = [a.shape[a.ndim - 2]!, a.shape[a.ndim - 1]!];
+    const [rb, cb] = [b.shape[b.ndim - 2]!, b.shape[b.ndim - 1]!];
+    const Ka = transA ? ra : ca, Kb = transB ? cb : rb;
+    if (Ka !== Kb) {
+      fail('matmul', `${fmtShape(a.shape)}${transA ? 'ᵀ' : ''} · ${fmtShape(b.shape)}${transB ? 'ᵀ' : ''}: inner dimensions ${Ka} and ${Kb} differ`);
+    }
+    const M = transA ? ca : ra, N = transB ? rb : cb;
+    const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+    const out = new Tensor(alloc(dtype, batch * M * N), [batch, M, N]);
     const pick = (t: Tensor, i: number) => (t.ndim === 3 ? t.slice(0, i, i + 1).squeeze(0) : t);
-    const first = mm2d('matmul', pick(a, 0), pick(b, 0), transA, transB, be);
-    const [M, N] = first.shape as [number, number];
-    const out = new Tensor(alloc(first.dtype, batch * M * N), [batch, M, N]);
-    out.data.set(first.data, 0);
-    for (let i = 1; i < batch; i++) mm2d('matmul', pick(a, i), pick(b, i), transA, transB, be, new Tensor(out.data, [M, N], [N, 1], i * M * N));
+    for (let i = 0; i < batch; i++) mm2d('matmul', pick(a, i), pick(b, i), transA, transB, be, new Tensor(out.data, [M, N], [N, 1], i * M * N));
     return out;
   }
   return fail('matmul', `expected 2-D or 3-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
@@ -97,10 +103,11 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
 /** out ← op(a)·op(b) into an existing [M, N] tensor (contiguous), for buffer reuse. */
 export function matmul_(out: Tensor, a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (out.ndim !== 2 || !out.isContiguous()) fail('matmul_', `output must be a contiguous 2-D tensor, got ${fmtShape(out.shape)}`);
+  if (a.ndim !== 2 || b.ndim !== 2) fail('matmul_', `expected 2-D operands, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
   const M = transA ? a.shape[1]! : a.shape[0]!;
   const N = transB ? b.shape[0]! : b.shape[1]!;
   if (out.shape[0] !== M || out.shape[1] !== N) fail('matmul_', `output has shape ${fmtShape(out.shape)}, expected [${M},${N}]`);
-  return mm2d('matmul_', a, b, transA, transB, opts.backend ? backends.get(opts.backend) ?? current : current, out);
+  return mm2d('matmul_', a, b, transA, transB, opts.backend ? backends.get(opts.backend) ?? fail('matmul_', `unknown backend '${opts.backend}'`) : current, out);
 }

@@ -9,7 +9,7 @@ declare module 'ndarray-ops' {
     assign: Unary; assigns: (out: A, s: number) => A;
     add: Binary; sub: Binary; mul: Binary; div: Binary; max: Binary; min: Binary; pow: Binary;
     adds: BinaryS; subs: BinaryS; muls: BinaryS; divs: BinaryS; maxs: BinaryS; mins: BinaryS; pows: BinaryS;
-    lt: Binary; le: Binary; gt: Binary; ge: Binary; eq: Binary; neq: Binary;
+    lt: Binary; leq: Binary; gt: Binary; geq: Binary; eq: Binary; neq: Binary;
     neg: Unary; exp: Unary; log: Unary; sqrt: Unary; abs: Unary;
     sum: (a: A) => number; sup: (a: A) => number; inf: (a: A) => number;
   }

@@ -23,17 +23,18 @@ interface Plan {
   rows: TypedArray;
 }
 
-function normAxes(op: string, axes: Axes, ndim: number): number[] {
+function normAxes(op: string, axes: Axes, shape: readonly number[]): number[] {
+  const ndim = shape.length;
   if (axes === undefined) return [...Array(ndim).keys()];
   const list = typeof axes === 'number' ? [axes] : [...axes];
-  const out = list.map((a) => normAxis(op, a, ndim));
-  if (new Set(out).size !== out.length) fail(op, `repeated axis in [${list.join(',')}]`);
+  const out = list.map((a) => normAxis(op, a, ndim, shape));
+  if (new Set(out).size !== out.length) fail(op, `repeated axis in [${list.join(',')}] for shape ${fmtShape(shape)}`);
   return out.sort((a, b) => a - b);
 }
 
 /** Brings the reduced axes last and makes the data contiguous, so each group is one row. */
 function plan(op: string, t: Tensor, axes: Axes, keepdims: boolean): Plan {
-  const ax = normAxes(op, axes, t.ndim);
+  const ax = normAxes(op, axes, t.shape);
   const kept = [...Array(t.ndim).keys()].filter((i) => !ax.includes(i));
   const perm = [...kept, ...ax];
   const p = perm.every((v, i) => v === i) ? t : t.permute(perm);

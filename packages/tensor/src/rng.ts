@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { Tensor, alloc, shapeSize, type DType } from './tensor.ts';
+import { Tensor, alloc, checkShape, shapeSize, type DType } from './tensor.ts';
 import { fail } from './errors.ts';
 
 /** The full state of an `Rng`, plain JSON: saving it and `Rng.fromState` continue the exact stream. */
@@ -68,18 +68,25 @@ export class Rng {
   /** A tensor of uniform values in [lo, hi). */
   uniform(shape: readonly number[], lo = 0, hi = 1, dtype: DType = 'float32'): Tensor {
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) fail('Rng.uniform', `bounds must be finite with lo ≤ hi, got [${lo}, ${hi})`);
+    checkShape('Rng.uniform', shape);
     const n = shapeSize(shape);
-    const d = alloc(dtype, n);
+    const d = alloc(dtype, n, 'Rng.uniform');
     const w = hi - lo;
-    for (let i = 0; i < n; i++) d[i] = lo + w * this.gen();
+    for (let i = 0; i < n; i++) {
+      d[i] = lo + w * this.gen();
+      // Rounding to float32 (or lo + w·u in double) can land exactly on hi when u is within
+      // 2⁻²⁵ of 1; draw again so the interval stays half-open [lo, hi).
+      while (d[i]! >= hi && hi > lo) d[i] = lo + w * this.gen();
+    }
     return new Tensor(d, shape);
   }
 
   /** A tensor of normal values N(mean, std²), by Box–Muller (both values of each pair are used). */
   normal(shape: readonly number[], mean = 0, std = 1, dtype: DType = 'float32'): Tensor {
     if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) fail('Rng.normal', `mean must be finite and std ≥ 0, got mean ${mean}, std ${std}`);
+    checkShape('Rng.normal', shape);
     const n = shapeSize(shape);
-    const d = alloc(dtype, n);
+    const d = alloc(dtype, n, 'Rng.normal');
     for (let i = 0; i < n; i += 2) {
       let u = this.gen();
       while (u === 0) u = this.gen();

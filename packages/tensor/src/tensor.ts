@@ -10,9 +10,16 @@ export type TypedArray = Float32Array | Float64Array;
 /** A nested JS array of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/** Allocates zeroed storage of `dtype` with `n` elements. */
-export function alloc(dtype: DType, n: number): TypedArray {
+/** Allocates zeroed storage of `dtype` with `n` elements; `op` names the caller in errors. */
+export function alloc(dtype: DType, n: number, op = 'alloc'): TypedArray {
+  checkDtype(op, dtype);
+  if (!Number.isInteger(n) || n < 0) fail(op, `element count must be a non-negative integer, got ${n}`);
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** Throws unless `dtype` is 'float32' or 'float64' (a plain-JS caller can pass anything). */
+export function checkDtype(op: string, dtype: unknown): asserts dtype is DType {
+  if (dtype !== 'float32' && dtype !== 'float64') fail(op, `unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'float64')`);
 }
 
 export function dtypeOf(data: TypedArray): DType {
@@ -36,7 +43,9 @@ export function shapeSize(shape: readonly number[]): number {
   return n;
 }
 
-function checkShape(op: string, shape: readonly number[]): void {
+/** Throws unless every dimension of `shape` is a non-negative integer. */
+export function checkShape(op: string, shape: readonly number[]): void {
+  if (!Array.isArray(shape)) fail(op, `shape must be an array of dimensions, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) fail(op, `invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
   }
@@ -176,7 +185,7 @@ export class Tensor {
     if (axes.length !== nd) fail('permute', `expected ${nd} axes for shape ${fmtShape(this.shape)}, got [${axes.join(',')}]`);
     const seen = new Set<number>();
     const norm = axes.map((a) => {
-      const k = normAxis('permute', a, nd);
+      const k = normAxis('permute', a, nd, this.shape);
       if (seen.has(k)) fail('permute', `axis ${a} repeated in [${axes.join(',')}]`);
       seen.add(k);
       return k;
@@ -188,8 +197,8 @@ export class Tensor {
   transpose(dim0 = -2, dim1 = -1): Tensor {
     const nd = this.ndim;
     if (nd < 2 && arguments.length === 0) return this;
-    const a = normAxis('transpose', dim0, nd);
-    const b = normAxis('transpose', dim1, nd);
+    const a = normAxis('transpose', dim0, nd, this.shape);
+    const b = normAxis('transpose', dim1, nd, this.shape);
     const axes = [...Array(nd).keys()];
     axes[a] = b;
     axes[b] = a;
@@ -204,7 +213,7 @@ export class Tensor {
 
   /** Elements `start` ≤ i < `end` (step `step`) along `axis`: a view, as `x[start:end:step]`. */
   slice(axis: number, start: number, end?: number, step = 1): Tensor {
-    const ax = normAxis('slice', axis, this.ndim);
+    const ax = normAxis('slice', axis, this.ndim, this.shape);
     const n = this.shape[ax]!;
     if (!Number.isInteger(step) || step <= 0) fail('slice', `step must be a positive integer, got ${step}`);
     const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
@@ -224,7 +233,7 @@ export class Tensor {
       const keep = this.shape.map((d, i) => [d, i] as const).filter(([d]) => d !== 1);
       return new Tensor(this.data, keep.map(([d]) => d), keep.map(([, i]) => this.stride[i]!), this.offset);
     }
-    const ax = normAxis('squeeze', axis, this.ndim);
+    const ax = normAxis('squeeze', axis, this.ndim, this.shape);
     if (this.shape[ax] !== 1) return this;
     const shape = this.shape.filter((_, i) => i !== ax);
     const stride = this.stride.filter((_, i) => i !== ax);
@@ -233,7 +242,7 @@ export class Tensor {
 
   /** Inserts a dimension of size 1 at `axis` (a view). */
   unsqueeze(axis: number): Tensor {
-    const ax = normAxis('unsqueeze', axis, this.ndim + 1);
+    const ax = normAxis('unsqueeze', axis, this.ndim + 1, this.shape);
     const shape = [...this.shape];
     const stride = [...this.stride];
     shape.splice(ax, 0, 1);
@@ -258,7 +267,7 @@ export class Tensor {
 
   /** Copies into float32 or float64 (a copy even if the dtype is the same). */
   astype(dtype: DType): Tensor {
-    const out = new Tensor(alloc(dtype, this.size), this.shape);
+    const out = new Tensor(alloc(dtype, this.size, 'astype'), this.shape);
     if (this.size > 0) ops.assign(out.nd, this.nd as NdArray<TypedArray>);
     return out;
   }
@@ -294,7 +303,10 @@ function fmtNum(x: number, dtype: DType): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.`;
   const p = dtype === 'float64' ? 8 : 4;
   const a = Math.abs(x);
-  return a >= 1e-4 && a < 1e6 ? String(Number(x.toFixed(p))) : x.toExponential(p);
+  if (!(a >= 1e-4 && a < 1e6)) return x.toExponential(p);
+  // A value that rounds to an integer (1.00001 → "1") keeps the float's trailing dot: "1.".
+  const s = String(Number(x.toFixed(p)));
+  return s.includes('.') ? s : `${s}.`;
 }
 
 /** Formats like NumPy's repr: `tensor([[1., 2.], [3., 4.]])`, eliding the middle of long axes. */
@@ -308,7 +320,8 @@ export function formatTensor(t: Tensor, edge = 3, threshold = 1000): string {
     const parts: string[] = [];
     const pick = summarise && n > 2 * edge ? [...range(0, edge), -1, ...range(n - edge, n)] : range(0, n);
     for (const i of pick) parts.push(i < 0 ? '...' : rec(d + 1, [...index, i]));
-    const sep = d === shape.length - 1 ? ', ' : ',\n' + ' '.repeat(d + 8);
+    // As NumPy: elements on one line; rows one per line; blocks of rank ≥ 2 apart by blank lines.
+    const sep = d === shape.length - 1 ? ', ' : ',' + '\n'.repeat(shape.length - 1 - d) + ' '.repeat(d + 8);
     return `[${parts.join(sep)}]`;
   };
   const body = shape.length === 0 ? fmtNum(t.item(), dt) : t.size === 0 ? '[]' : rec(0, []);

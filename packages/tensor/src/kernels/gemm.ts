@@ -18,7 +18,7 @@ export interface GemmBackend {
   ): void;
 }
 
-/** Reference: the plain i-k-j triple loop, for tests and for the benchmark's baseline. */
+/** Reference: the plain i-j-k triple loop (a dot product per element), for tests and the benchmark's baseline. */
 export function gemmNaive(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
   A: TypedArray, aOff: number, lda: number, B: TypedArray, bOff: number, ldb: number,
