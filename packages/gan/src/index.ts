@@ -1,1 +1,6 @@
 export {};
+// data: toy distributions, finite datasets, Fashion-MNIST (IDX)
+export { gaussian1d, mixture1d, ring2d, grid2d, type ToySampler } from './data/toy.ts';
+export { TensorDataset, type TensorDatasetOptions, type TensorDatasetState } from './data/dataset.ts';
+export { readIdx, parseIdx, encodeIdx, isGzip, IDX_TYPES, type IdxArray, type IdxType } from './data/idx.ts';
+export { loadFashionMnist, FASHION_MNIST_CLASSES, SYSTEM_FASHION_MNIST_DIR, BUNDLED_FASHION_MNIST_DIR, type FashionMnist, type FashionMnistOptions } from './data/fashion.ts';
