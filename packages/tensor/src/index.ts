@@ -5,5 +5,7 @@ export * from './elementwise.ts';
 export { sum, mean, max, min, argmax, variance, var, type Axes, type ReduceOptions, type VarOptions } from './reduce.ts';
 export { matmul, matmul_, registerMatmulBackend, setMatmulBackend, matmulBackend, type MatmulOptions } from './matmul.ts';
 export { gemmNaive, gemmBlocked, jsBackend, type GemmBackend } from './kernels/gemm.ts';
+// Importing the wasm kernel registers the 'wasm' matmul backend and makes it the default where SIMD works.
+export { gemmWasm, wasmBackend, wasmSimdAvailable } from './kernels/wasm.ts';
 export { Rng, type RngState } from './rng.ts';
 export { fail, fmtShape, normAxis, checkFinite } from './errors.ts';
