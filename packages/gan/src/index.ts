@@ -4,3 +4,6 @@ export { gaussian1d, mixture1d, ring2d, grid2d, type ToySampler } from './data/t
 export { TensorDataset, type TensorDatasetOptions, type TensorDatasetState } from './data/dataset.ts';
 export { readIdx, parseIdx, encodeIdx, isGzip, IDX_TYPES, type IdxArray, type IdxType } from './data/idx.ts';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, SYSTEM_FASHION_MNIST_DIR, BUNDLED_FASHION_MNIST_DIR, type FashionMnist, type FashionMnistOptions } from './data/fashion.ts';
+// io: crash-safe writes and safetensors
+export { atomicWriteFile, type AtomicWriteOptions } from './io/atomic.ts';
+export { writeSafetensors, readSafetensors, parseSafetensors, encodeSafetensors, type Safetensors, type WriteSafetensorsOptions } from './io/safetensors.ts';
