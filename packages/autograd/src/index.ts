@@ -1,6 +1,28 @@
 // @minigan/autograd — reverse-mode differentiation over tensors; nn modules; optimizers; gradcheck.
 export { Variable, record, noGrad, isGradEnabled, asVariable, param, unbroadcast, topoSort, type BackwardFn, type Input, type VariableOptions } from './variable.ts';
 export { formatGraph, walkGraph } from './graph.ts';
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './gradcheck.ts';
 export { add } from './ops/add.ts';
+export { sub } from './ops/sub.ts';
 export { mul } from './ops/mul.ts';
+export { div } from './ops/div.ts';
+export { neg } from './ops/neg.ts';
+export { pow } from './ops/pow.ts';
+export { exp } from './ops/exp.ts';
+export { log } from './ops/log.ts';
+export { sqrt } from './ops/sqrt.ts';
+export { abs } from './ops/abs.ts';
+export { sigmoid } from './ops/sigmoid.ts';
+export { tanh } from './ops/tanh.ts';
+export { relu } from './ops/relu.ts';
+export { leakyRelu } from './ops/leakyRelu.ts';
+export { sum } from './ops/sum.ts';
+export { mean } from './ops/mean.ts';
+export { max } from './ops/max.ts';
+export { reshape } from './ops/reshape.ts';
+export { transpose } from './ops/transpose.ts';
+export { concat } from './ops/concat.ts';
+export { slice } from './ops/slice.ts';
 export { matmul } from './ops/matmul.ts';
+export { linear } from './ops/linear.ts';
+export { batchNorm, type BatchNormOptions } from './ops/batchNorm.ts';

@@ -1,0 +1,107 @@
+import * as T from '@minigan/tensor';
+import { record, type Variable } from '../variable.ts';
+import { unaryInput } from './operands.ts';
+
+/** Options of `batchNorm` (as `torch.nn.functional.batch_norm`). */
+export interface BatchNormOptions {
+  /** Normalise with the batch's statistics (and update the running ones) instead of the running ones. */
+  training: boolean;
+  /** Weight of the new batch statistic in the running average. Default 0.1. */
+  momentum?: number;
+  /** Added to the variance before the square root. Default 1e-5. */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation of [N, C] over the batch: y = (x − μ) / √(σ² + eps) · γ + β.
+ * Training: μ, σ² are the batch mean and biased variance; the running statistics (if given) are
+ * updated in place with momentum m: r ← (1 − m)·r + m·stat, using the unbiased variance.
+ * Eval: μ, σ² are the running statistics.
+ *
+ * Fused into one op (forward and backward each one pass per channel) because composing it from
+ * mean/sub/mul/div makes about ten graph nodes and as many full-size temporaries, on the hot
+ * path of the course GAN's generator. With x̂ = (x − μ)/σ̂ and dŷ = g·γ, the training backward is
+ *   dx = γ/(N·σ̂) · (N·g − Σg − x̂·Σ(g·x̂)),  dγ = Σ g·x̂,  dβ = Σ g   (sums over the batch);
+ * in eval μ, σ̂ are constants, so dx = g·γ/σ̂.
+ */
+export function batchNorm(
+  input: Variable | T.Tensor, runningMean: T.Tensor | null, runningVar: T.Tensor | null,
+  weight: Variable | null, bias: Variable | null, opts: BatchNormOptions,
+): Variable {
+  const x = unaryInput('batchNorm', input);
+  if (x.ndim !== 2) T.fail('batchNorm', `expected input [N, C], got ${T.fmtShape(x.shape)}`);
+  const [N, C] = x.shape as [number, number];
+  for (const [what, t] of [['weight', weight?.value], ['bias', bias?.value], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== C)) T.fail('batchNorm', `${what} has shape ${T.fmtShape(t.shape)}, expected [${C}] for input ${T.fmtShape(x.shape)}`);
+  }
+  const useBatch = opts.training || runningMean === null || runningVar === null;
+  if (useBatch && N <= 1) T.fail('batchNorm', `expected more than 1 value per channel when training, got input of shape ${T.fmtShape(x.shape)}`);
+  const eps = opts.eps ?? 1e-5;
+  const momentum = opts.momentum ?? 0.1;
+
+  const xd = x.value.toFlat();
+  const gamma = weight ? weight.value.toFlat() : null;
+  const beta = bias ? bias.value.toFlat() : null;
+  const mean = new Float64Array(C);
+  const invstd = new Float64Array(C);
+  if (useBatch) {
+    const varSum = new Float64Array(C);
+    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) mean[c]! += xd[n * C + c]!;
+    for (let c = 0; c < C; c++) mean[c] = mean[c]! / N;
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) { const d = xd[n * C + c]! - mean[c]!; varSum[c]! += d * d; }
+    }
+    for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(varSum[c]! / N + eps);
+    if (opts.training && runningMean && runningVar) {
+      // In place, so the module's buffers (and any views of them) stay the same tensors.
+      const rm = runningMean.toFlat(), rv = runningVar.toFlat();
+      for (let c = 0; c < C; c++) {
+        rm[c] = momentum * mean[c]! + (1 - momentum) * rm[c]!;
+        rv[c] = momentum * (varSum[c]! / (N - 1)) + (1 - momentum) * rv[c]!;
+      }
+      if (!runningMean.isContiguous()) T.copy_(runningMean, T.tensor(rm, [C]));
+      if (!runningVar.isContiguous()) T.copy_(runningVar, T.tensor(rv, [C]));
+    }
+  } else {
+    const rm = runningMean!.toFlat(), rv = runningVar!.toFlat();
+    for (let c = 0; c < C; c++) { mean[c] = rm[c]!; invstd[c] = 1 / Math.sqrt(rv[c]! + eps); }
+  }
+
+  // [N, C] → [N, C]; x̂ is kept in float64 for the backward.
+  const xhat = new Float64Array(N * C);
+  const y = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
+  const yd = y.data;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const i = n * C + c;
+      const h = (xd[i]! - mean[c]!) * invstd[c]!;
+      xhat[i] = h;
+      yd[i] = (gamma ? h * gamma[c]! : h) + (beta ? beta[c]! : 0);
+    }
+  }
+
+  const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return record('batchNorm', y, parents, (g) => {
+    const gd = g.toFlat();
+    const sumG = new Float64Array(C), sumGX = new Float64Array(C);
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) { const i = n * C + c; sumG[c]! += gd[i]!; sumGX[c]! += gd[i]! * xhat[i]!; }
+    }
+    let dx: T.Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
+      const od = dx.data;
+      for (let n = 0; n < N; n++) {
+        for (let c = 0; c < C; c++) {
+          const i = n * C + c;
+          const scale = (gamma ? gamma[c]! : 1) * invstd[c]!;
+          od[i] = useBatch ? scale * (gd[i]! - sumG[c]! / N - xhat[i]! * (sumGX[c]! / N)) : scale * gd[i]!;
+        }
+      }
+    }
+    const grads: (T.Tensor | null)[] = [dx];
+    if (weight) grads.push(weight.requiresGrad ? T.tensor(sumGX, [C], weight.dtype) : null);
+    if (bias) grads.push(bias.requiresGrad ? T.tensor(sumG, [C], bias.dtype) : null);
+    return grads;
+  });
+}
