@@ -55,7 +55,10 @@ function exportsOf(): GemmExports {
   return ex;
 }
 
-/** Makes the memory at least `floats` float32 long; growing detaches old views, so remake `heap`. */
+/**
+ * Makes the memory at least `floats` float32 long (it never shrinks: the largest product so far
+ * sets its size). Growing detaches the old ArrayBuffer, so `heap` is remade (TOOLING.md item 14).
+ */
 function reserve(e: GemmExports, floats: number): void {
   const need = floats * 4;
   if (need > MAX_BYTES) fail('matmul', `wasm backend needs ${need} bytes of memory, more than the 4 GiB of 32-bit WebAssembly`);
@@ -85,13 +88,13 @@ function copySize(rows: number, width: number, ld: number): number {
   return rows === 1 || ld <= 2 * width ? (rows - 1) * ld + width : rows * width;
 }
 
-/** C = op(A)·op(B) in float32 through the wasm kernel; same contract as GemmBackend.gemm. */
+/** C = op(A)·op(B) in float32 through the wasm kernel (else gemmBlocked); same contract as GemmBackend.gemm. */
 export function gemmWasm(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
   A: TypedArray, aOff: number, lda: number, B: TypedArray, bOff: number, ldb: number,
   C: TypedArray, cOff: number, ldc: number,
 ): void {
-  if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
+  if (!wasmSimdAvailable || !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) {
     gemmBlocked(transA, transB, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
     return;
   }
@@ -123,7 +126,7 @@ export function gemmWasm(
 /** The WebAssembly SIMD backend (float32; float64 is left to the TypeScript kernel). */
 export const wasmBackend: GemmBackend = {
   name: 'wasm',
-  supports: (dtype) => dtype === 'float32',
+  supports: (dtype) => wasmSimdAvailable && dtype === 'float32',
   gemm: gemmWasm,
 };
 
