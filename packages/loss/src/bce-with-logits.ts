@@ -71,8 +71,8 @@ export function bceWithLogits(logits: LossInput, target: LossInput, opts: BceWit
       const p = pw === null ? 1 : pw[i]!;
       const finite = xi > 0 ? yi === 1 : p * yi === 0;
       if (!finite) {
-        const where = xi > 0 ? 'at +Infinity the limit is finite only where target is 1' : 'at -Infinity the limit is finite only where target is 0 (or posWeight is 0)';
-        T.fail(op, `logits ${T.fmtShape(shape)} has ${xi} at index ${fmtIndex(T.unravelIndex(i, shape))} where target is ${yi}: the loss is infinite there (${where})`);
+        const rule = xi > 0 ? 'a logit of +Infinity has a finite loss only where target is 1' : 'a logit of -Infinity has a finite loss only where target is 0 or posWeight is 0';
+        T.fail(op, `logits ${T.fmtShape(shape)} has ${xi} at index ${fmtIndex(T.unravelIndex(i, shape))} where target is ${t.toFlat()[i]}: the loss is infinite there (${rule})`);
       }
       l = 0; // the limit of the loss; its gradient there is 0 too
     } else {

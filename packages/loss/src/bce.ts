@@ -30,7 +30,7 @@ const EPSILON = Math.fround(1e-12);
 /** PyTorch's floor on each log, so that log 0 counts as −100. */
 const LOG_FLOOR = -100;
 
-const PRED_HINT = 'bce expects probabilities in [0, 1] (apply sigmoid first, or pass raw scores to bceWithLogits)';
+const PRED_HINT = 'predictions must be probabilities in [0, 1] (apply sigmoid first, or pass raw scores to bceWithLogits)';
 const TARGET_HINT = 'targets must be in [0, 1] (1 = real, 0 = fake; soft labels such as 0.9 are fine)';
 
 /** Validated flat views of pred and target (target in pred's dtype), shared by bce and bceTerms. */

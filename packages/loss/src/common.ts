@@ -76,8 +76,8 @@ export function checkUnitInterval(op: string, name: string, shape: readonly numb
     const v = flat[i]!;
     // Written so that NaN fails too: NaN >= 0 is false.
     if (!(v >= 0 && v <= 1)) {
-      const what = Number.isNaN(v) ? 'NaN' : `${v}, outside [0, 1]`;
-      T.fail(op, `${name} ${T.fmtShape(shape)} has ${what} at index ${fmtIndex(T.unravelIndex(i, shape))}; ${hint}`);
+      const where = `${name} ${T.fmtShape(shape)} has ${v} at index ${fmtIndex(T.unravelIndex(i, shape))}`;
+      T.fail(op, `${where}${Number.isNaN(v) ? '' : ', outside [0, 1]'}; ${hint}`);
     }
   }
 }
