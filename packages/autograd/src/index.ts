@@ -26,3 +26,4 @@ export { slice } from './ops/slice.ts';
 export { matmul } from './ops/matmul.ts';
 export { linear } from './ops/linear.ts';
 export { batchNorm, type BatchNormOptions } from './ops/batchNorm.ts';
+export * as nn from './nn/index.ts';
