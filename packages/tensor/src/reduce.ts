@@ -47,12 +47,17 @@ function plan(op: string, t: Tensor, axes: Axes, keepdims: boolean): Plan {
 
 /** Sum over `axis` (all axes by default). Accumulates in double precision. */
 export function sum(t: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor {
+  return sumAs('sum', t, axis, opts);
+}
+
+/** `sum` with the caller's name in error messages (`mean` reuses it). */
+function sumAs(op: string, t: Tensor, axis: Axes, opts: ReduceOptions): Tensor {
   const keep = opts.keepdims ?? false;
   // Fast path for the bias gradient: a contiguous [B, ...] tensor summed over leading axis 0.
   if (t.isContiguous() && t.ndim >= 1 && (axis === 0 || (Array.isArray(axis) && axis.length === 1 && axis[0] === 0))) {
     return sumLeading(t, keep);
   }
-  const { outShape, r, m, rows } = plan('sum', t, axis, keep);
+  const { outShape, r, m, rows } = plan(op, t, axis, keep);
   const out = new Tensor(alloc(t.dtype, m), outShape);
   const o = out.data;
   for (let i = 0; i < m; i++) {
@@ -82,7 +87,7 @@ function sumLeading(t: Tensor, keepdims: boolean): Tensor {
 
 /** Mean over `axis` (all axes by default). */
 export function mean(t: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor {
-  const s = sum(t, axis, opts);
+  const s = sumAs('mean', t, axis, opts);
   const count = t.size / Math.max(s.size, 1);
   const d = s.data;
   for (let i = 0; i < d.length; i++) d[i] = d[i]! / count;
