@@ -6,7 +6,7 @@ import { expectError } from './helpers.ts';
 
 const z = (...shape: number[]) => T.zeros(shape);
 
-const table: [string, () => unknown, string][] = [
+const table: [string, () => unknown, string | RegExp][] = [
   // Broadcasting and shapes of element-wise ops.
   ['add broadcast', () => T.add(z(3, 4), z(5)), 'add: shapes [3,4] and [5] cannot broadcast'],
   ['sub broadcast', () => T.sub(z(2, 3, 4), z(3, 1, 5)), 'sub: shapes [2,3,4] and [3,1,5] cannot broadcast'],
