@@ -1,4 +1,3 @@
-export {};
 // data: toy distributions, finite datasets, Fashion-MNIST (IDX)
 export { gaussian1d, mixture1d, ring2d, grid2d, type ToySampler } from './data/toy.ts';
 export { TensorDataset, type TensorDatasetOptions, type TensorDatasetState } from './data/dataset.ts';
@@ -11,3 +10,19 @@ export { writeSafetensors, readSafetensors, parseSafetensors, encodeSafetensors,
 export { toyMetrics, modeCounts, reverseKl, TOY_METRIC_SAMPLES, type ToyMetrics, type ToyMetricsOptions, type ToyTarget } from './metrics/toy.ts';
 export { frechetDistance, frechetDistanceFromFeatures, meanCov } from './metrics/frechet.ts';
 export { eigh, sqrtmPsd, type Eigh, type FlatMatrix, type MatrixLike, type VectorLike } from './metrics/linalg.ts';
+// plot: charts (Vega-Lite → SVG → PNG), image grids, reports
+export { renderChart, svgToPng, writeChart, writePng, CHART_FONT, type Chart, type RenderOptions, type TopLevelSpec } from './plot/render.ts';
+export { lineChart, scatterHeatmap, histogram1d, COLORS, type LineChartOptions, type ScatterHeatmapOptions, type Histogram1dOptions, type HeatGrid } from './plot/charts.ts';
+export { imageGrid, type ImageGridOptions } from './plot/image.ts';
+export { writeReport, formatCell, type ReportOptions, type ReportSection, type Table } from './plot/report.ts';
+export { checkXml, type XmlSummary } from './plot/xml.ts';
+// models, objectives and the training step
+export { mlpGenerator, mlpDiscriminator, buildModels, MODEL_PRESETS, type GeneratorOptions, type DiscriminatorOptions, type ModelSpec, type Activation, type OutActivation } from './models.ts';
+export { discriminatorLoss, generatorLoss, type GeneratorLossKind, type DiscriminatorLossOptions } from './objectives.ts';
+export { ganStep, discriminatorStep, generatorStep, gradNorm, NonFiniteError, type GanParts, type StepOptions, type NonFinitePolicy, type DStepResult, type GStepResult } from './step.ts';
+// runs: config and presets, the loop, checkpoints, outputs
+export { PRESETS, makeConfig, validateConfig, type RunConfig, type DataName } from './train/config.ts';
+export { makeDataSource, toySampler, type DataSource } from './train/data.ts';
+export { GanRun, train, FIXED_NOISE, type HistoryRecord, type TrainCallbacks, type TrainOptions } from './train/run.ts';
+export { saveCheckpoint, loadCheckpoint, splitModels, prefixKeys, type CheckpointData, type LatestPointer } from './train/checkpoint.ts';
+export { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, writeImageGrid, snapshotter, type RunMetrics } from './train/outputs.ts';

@@ -1,0 +1,111 @@
+// Run configuration and presets: everything that decides a run, as plain JSON, so a run
+// directory says exactly how it was made and a checkpoint can be resumed with the same setup.
+import { fail } from '@minigan/tensor';
+import { MODEL_PRESETS, type ModelSpec } from '../models.ts';
+import type { GeneratorLossKind } from '../objectives.ts';
+import type { NonFinitePolicy } from '../step.ts';
+
+/** Data sets a run can train on. */
+export type DataName = 'ring8' | 'grid25' | 'gauss1d' | 'mixture1d' | 'fashion';
+
+/** Everything that decides a run. */
+export interface RunConfig {
+  /** Preset this config started from. */
+  preset: string;
+  /** Data to train on. */
+  data: DataName;
+  /** Total number of training steps (one step = dSteps D updates + one G update). */
+  steps: number;
+  /** The one seed: weight init, noise and data order all come from it. */
+  seed: number;
+  /** Batch size B (D sees B real and B fake examples; with packing, B packs of `pack`). */
+  batchSize: number;
+  /** Adam learning rate of D. */
+  lrD: number;
+  /** Adam learning rate of G. */
+  lrG: number;
+  /** Adam betas (both models). */
+  betas: [number, number];
+  /** Adam eps (both models). */
+  eps: number;
+  /** k: D updates per G update. */
+  dSteps: number;
+  /** Generator loss: 'ns' (non-saturating) or 'minimax'. */
+  gLoss: GeneratorLossKind;
+  /** One-sided label smoothing of real targets (0 = none). */
+  labelSmoothing: number;
+  /** Architecture (pack = PacGAN packing). */
+  model: ModelSpec;
+  /** History record every this many steps. */
+  logEvery: number;
+  /** Checkpoint every this many steps (0 = only at the end). */
+  checkpointEvery: number;
+  /** Snapshots (pictures of samples and D) every this many steps (0 = none). */
+  snapshotEvery: number;
+  /** Samples used by the toy metrics (PacGAN uses 2,500). */
+  evalSamples: number;
+  /** What happens when a loss or gradient goes NaN/∞. */
+  onNonFinite: NonFinitePolicy;
+  /** Fashion-MNIST: directory with the IDX files (null: system copy or the bundled subset). */
+  dataDir: string | null;
+  /** Fashion-MNIST: use at most this many training images (0 = all). */
+  dataLimit: number;
+}
+
+const toy2dModel = (): ModelSpec => ({ ...MODEL_PRESETS.toy2d, gHidden: [...MODEL_PRESETS.toy2d.gHidden], dHidden: [...MODEL_PRESETS.toy2d.dHidden] });
+
+const base = {
+  seed: 0, lrD: 1e-3, lrG: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8, dSteps: 1, gLoss: 'ns' as const,
+  labelSmoothing: 0, logEvery: 1, checkpointEvery: 0, evalSamples: 2500, onNonFinite: 'stop' as const, dataDir: null, dataLimit: 0,
+};
+
+/** Run presets: data + model + hyper-parameters that work for it. */
+export const PRESETS: Record<string, RunConfig> = {
+  ring8: { ...base, preset: 'ring8', data: 'ring8', steps: 3000, batchSize: 256, model: toy2dModel(), snapshotEvery: 500 },
+  grid25: { ...base, preset: 'grid25', data: 'grid25', steps: 4000, batchSize: 256, model: toy2dModel(), snapshotEvery: 1000 },
+  gauss1d: { ...base, preset: 'gauss1d', data: 'gauss1d', steps: 1500, batchSize: 128, model: { ...MODEL_PRESETS.toy1d, gHidden: [32, 32], dHidden: [32, 32] }, snapshotEvery: 300 },
+  mixture1d: { ...base, preset: 'mixture1d', data: 'mixture1d', steps: 2000, batchSize: 128, model: { ...MODEL_PRESETS.toy1d, gHidden: [32, 32], dHidden: [32, 32] }, snapshotEvery: 400 },
+  fashion: {
+    ...base, preset: 'fashion', data: 'fashion', steps: 600, batchSize: 128, lrD: 2e-4, lrG: 2e-4, betas: [0.5, 0.999],
+    model: { ...MODEL_PRESETS.course, gHidden: [...MODEL_PRESETS.course.gHidden], dHidden: [...MODEL_PRESETS.course.dHidden] }, logEvery: 1, snapshotEvery: 100,
+  },
+};
+
+/** A fresh copy of a preset's config with `overrides` applied, validated. */
+export function makeConfig(preset: string, overrides: Partial<RunConfig> = {}): RunConfig {
+  const p = PRESETS[preset];
+  if (!p) fail('config', `unknown preset '${preset}' (expected one of ${Object.keys(PRESETS).join(', ')})`);
+  const c: RunConfig = JSON.parse(JSON.stringify({ ...p, ...overrides })) as RunConfig;
+  if (overrides.model === undefined && c.model.pack !== 1) c.model.pack = 1;
+  validateConfig(c);
+  return c;
+}
+
+function int(name: string, v: unknown, min: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail('config', `${name} must be an integer ≥ ${min}, got ${String(v)}`);
+}
+
+function pos(name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail('config', `${name} must be a positive number, got ${String(v)}`);
+}
+
+/** Throws a clear error for the first field out of range. */
+export function validateConfig(c: RunConfig): void {
+  int('steps', c.steps, 0);
+  int('seed', c.seed, 0);
+  int('batchSize', c.batchSize, 1);
+  pos('lrD', c.lrD);
+  pos('lrG', c.lrG);
+  if (!Array.isArray(c.betas) || c.betas.length !== 2 || !c.betas.every((b) => typeof b === 'number' && b >= 0 && b < 1)) fail('config', `betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
+  pos('eps', c.eps);
+  int('dSteps', c.dSteps, 1);
+  if (c.gLoss !== 'ns' && c.gLoss !== 'minimax') fail('config', `gLoss must be 'ns' or 'minimax', got '${String(c.gLoss)}'`);
+  if (!(typeof c.labelSmoothing === 'number' && c.labelSmoothing >= 0 && c.labelSmoothing < 1)) fail('config', `labelSmoothing must be in [0, 1), got ${String(c.labelSmoothing)}`);
+  int('pack', c.model.pack, 1);
+  int('logEvery', c.logEvery, 1);
+  int('checkpointEvery', c.checkpointEvery, 0);
+  int('snapshotEvery', c.snapshotEvery, 0);
+  int('evalSamples', c.evalSamples, 1);
+  if (c.onNonFinite !== 'stop' && c.onNonFinite !== 'skip') fail('config', `onNonFinite must be 'stop' or 'skip', got '${String(c.onNonFinite)}'`);
+  int('dataLimit', c.dataLimit, 0);
+}

@@ -1,0 +1,55 @@
+// Where a run's real batches come from: a toy sampler (infinite, drawn from the run's Rng) or a
+// finite dataset of images (shuffled per epoch from the run's Rng, position kept in checkpoints).
+import type { Rng, Tensor } from '@minigan/tensor';
+import { gaussian1d, grid2d, mixture1d, ring2d, type ToySampler } from '../data/toy.ts';
+import { TensorDataset, type TensorDatasetState } from '../data/dataset.ts';
+import { loadFashionMnist, type FashionMnist } from '../data/fashion.ts';
+import type { DataName, RunConfig } from './config.ts';
+
+/** A source of real batches. */
+export interface DataSource {
+  readonly name: DataName;
+  /** Dimension of one example. */
+  readonly dim: number;
+  /** The toy distribution, for toy data (metrics and plots use its modes). */
+  readonly sampler: ToySampler | null;
+  /** The image set, for Fashion-MNIST. */
+  readonly images: FashionMnist | null;
+  /** The next real batch of `n` rows. */
+  next(n: number, rng: Rng): Tensor;
+  /** Position to store in a checkpoint (null for samplers, which have none). */
+  state(): TensorDatasetState | null;
+  loadState(s: TensorDatasetState | null): void;
+}
+
+/** The toy distribution of a data name (null for image data). */
+export function toySampler(name: DataName): ToySampler | null {
+  switch (name) {
+    case 'ring8': return ring2d();
+    case 'grid25': return grid2d();
+    case 'gauss1d': return gaussian1d();
+    case 'mixture1d': return mixture1d({ means: [-3, 0, 3], stds: 0.4, weights: [0.3, 0.4, 0.3] });
+    default: return null;
+  }
+}
+
+/** Makes the data source a config asks for. */
+export function makeDataSource(c: RunConfig): DataSource {
+  const sampler = toySampler(c.data);
+  if (sampler) {
+    return {
+      name: c.data, dim: sampler.dim, sampler, images: null,
+      next: (n, rng) => sampler.sample(n, rng),
+      state: () => null,
+      loadState: () => {},
+    };
+  }
+  const images = loadFashionMnist({ split: 'train', ...(c.dataDir ? { dataDir: c.dataDir } : {}), ...(c.dataLimit > 0 ? { limit: c.dataLimit } : {}) });
+  const ds = new TensorDataset(images.images, { batchSize: c.batchSize * c.model.pack, shuffle: true, dropLast: true });
+  return {
+    name: c.data, dim: 784, sampler: null, images,
+    next: (_n, rng) => ds.nextBatch(rng),
+    state: () => ds.state(),
+    loadState: (s) => { if (s) ds.loadState(s); },
+  };
+}

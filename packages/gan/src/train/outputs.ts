@@ -1,0 +1,151 @@
+// What a run leaves in its directory besides checkpoints: history.csv, samples, metrics,
+// snapshots during training (pictures of samples and of D), and report.md / report.html.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as T from '@minigan/tensor';
+import { Rng, Tensor, fail, fmtShape } from '@minigan/tensor';
+import { toyMetrics, type ToyMetrics } from '../metrics/toy.ts';
+import { lineChart, scatterHeatmap, histogram1d } from '../plot/charts.ts';
+import { imageGrid } from '../plot/image.ts';
+import { writeChart, writePng } from '../plot/render.ts';
+import { writeReport, type ReportSection } from '../plot/report.ts';
+import { atomicWriteFile } from '../io/atomic.ts';
+import type { GanRun, HistoryRecord } from './run.ts';
+
+/** Final metrics of a run: the toy metrics for toy data, basic statistics otherwise. */
+export interface RunMetrics {
+  step: number;
+  data: string;
+  toy: ToyMetrics | null;
+  /** Mean σ(D(x)) and σ(D(G(z))) of the last history record. */
+  lastDReal: number | null;
+  lastDFake: number | null;
+}
+
+/** Evaluates a run on `n` fresh samples (default: the config's evalSamples, 2,500). */
+export function evaluateRun(run: GanRun, opts: { n?: number; rng?: Rng } = {}): RunMetrics {
+  const n = opts.n ?? run.config.evalSamples;
+  const rng = opts.rng ?? run.evalRng('metrics');
+  const last = run.history[run.history.length - 1];
+  const sampler = run.data.sampler;
+  const toy = sampler ? toyMetrics(run.sample(n, rng), sampler) : null;
+  return { step: run.step, data: run.config.data, toy, lastDReal: last?.dReal ?? null, lastDFake: last?.dFake ?? null };
+}
+
+/** A few readable lines of metrics. */
+export function formatMetrics(m: RunMetrics): string {
+  const lines = [`Metrics at step ${m.step} (${m.data}):`];
+  if (m.toy) {
+    lines.push(`  modes covered        ${m.toy.modesCovered} / ${m.toy.numModes}`);
+    lines.push(`  high-quality samples ${(100 * m.toy.highQuality).toFixed(1)}% of ${m.toy.n} (within 3σ of a mode)`);
+    lines.push(`  reverse KL           ${m.toy.reverseKl.toFixed(4)} nats (generated vs real mode histogram)`);
+  }
+  if (m.lastDReal !== null) lines.push(`  D(x) ${m.lastDReal.toFixed(3)}, D(G(z)) ${(m.lastDFake ?? NaN).toFixed(3)} (last step)`);
+  return lines.join('\n');
+}
+
+const HISTORY_COLUMNS = ['step', 'lossD', 'lossG', 'dReal', 'dFake', 'gradNormD', 'gradNormG', 'skipped'] as const;
+
+/** Writes the history as CSV (one row per logged step). */
+export function writeHistoryCsv(path: string, history: readonly HistoryRecord[]): void {
+  const rows = history.map((r) => HISTORY_COLUMNS.map((k) => String(r[k])).join(','));
+  atomicWriteFile(path, [HISTORY_COLUMNS.join(','), ...rows].join('\n') + '\n');
+}
+
+/** Writes samples [n, d] as CSV with columns x (1-D), x,y (2-D) or x0..x{d−1}. */
+export function writeSamplesCsv(path: string, x: Tensor): void {
+  if (x.ndim !== 2) fail('writeSamplesCsv', `expected samples [n, d], got ${fmtShape(x.shape)}`);
+  const [n, d] = x.shape as [number, number];
+  const head = d === 1 ? ['x'] : d === 2 ? ['x', 'y'] : Array.from({ length: d }, (_, i) => `x${i}`);
+  const v = x.toFlat();
+  const lines = [head.join(',')];
+  for (let i = 0; i < n; i++) lines.push(Array.from(v.subarray(i * d, (i + 1) * d), (a) => String(a)).join(','));
+  atomicWriteFile(path, lines.join('\n') + '\n');
+}
+
+/** Writes images [n, 784] as a PNG grid (8 columns). */
+export function writeImageGrid(path: string, x: Tensor): void {
+  const n = x.shape[0]!;
+  const cols = Math.min(8, n);
+  writePng(path, imageGrid(x, { rows: Math.ceil(n / cols), cols, scale: 2 }));
+}
+
+/** A 2-D snapshot: real and generated points and D on a grid. */
+interface Snap2d { step: number; real: Tensor; fake: Tensor; grid: { xs: number[]; ys: number[]; values: Float32Array | Float64Array } }
+/** A 1-D snapshot: samples and D's curve. */
+interface Snap1d { step: number; real: Tensor; fake: Tensor; curve: { x: number[]; y: number[] } }
+
+const linspace = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
+
+/** The plotting window of a toy data set: its modes, padded. */
+function extent(modes: Tensor, pad: number): { lo: number[]; hi: number[] } {
+  const lo = T.min(modes, 0).toFlat(), hi = T.max(modes, 0).toFlat();
+  return { lo: Array.from(lo, (v) => v - pad), hi: Array.from(hi, (v) => v + pad) };
+}
+
+/**
+ * Collects snapshots while training (synchronously, from a separate Rng so training is not
+ * disturbed) and renders pictures and the report at the end.
+ */
+export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRun) => void; finish: (m: RunMetrics, seconds: number) => Promise<string> } {
+  const plots = join(out, 'plots');
+  mkdirSync(plots, { recursive: true });
+  const snaps2d: Snap2d[] = [], snaps1d: Snap1d[] = [];
+  const grids: string[] = [];
+  const sampler = run.data.sampler;
+  const take = (r: GanRun): void => {
+    const rng = r.evalRng('snapshot');
+    if (sampler && sampler.dim === 2) {
+      const { lo, hi } = extent(sampler.modes(), 0.6 + 3 * Math.max(...sampler.stds));
+      const xs = linspace(lo[0]!, hi[0]!, 60), ys = linspace(lo[1]!, hi[1]!, 60);
+      const pts = new Float32Array(xs.length * ys.length * 2);
+      let p = 0;
+      for (const y of ys) for (const x of xs) { pts[p++] = x; pts[p++] = y; }
+      const values = r.discriminate(new Tensor(pts, [xs.length * ys.length, 2])).toFlat();
+      snaps2d.push({ step: r.step, real: sampler.sample(500, rng), fake: r.sample(500, rng), grid: { xs, ys, values } });
+    } else if (sampler && sampler.dim === 1) {
+      const { lo, hi } = extent(sampler.modes(), 1 + 4 * Math.max(...sampler.stds));
+      const x = linspace(lo[0]!, hi[0]!, 200);
+      const y = Array.from(r.discriminate(new Tensor(Float32Array.from(x), [x.length, 1])).toFlat());
+      snaps1d.push({ step: r.step, real: sampler.sample(5000, rng), fake: r.sample(5000, rng), curve: { x, y } });
+    } else {
+      const file = `samples-step-${String(r.step).padStart(6, '0')}.png`;
+      writeImageGrid(join(plots, file), r.generate(r.fixedNoise));
+      grids.push(file);
+    }
+  };
+  if (run.step === 0) take(run); // the picture before training
+  return {
+    onSnapshot: take,
+    finish: async (m, seconds) => {
+      if (run.config.snapshotEvery === 0 || run.step % run.config.snapshotEvery !== 0) take(run);
+      const sections: ReportSection[] = [];
+      const h = run.history;
+      const x = h.map((r) => r.step);
+      const rel = (f: string) => `plots/${f}`;
+      const chart = async (name: string, c: Promise<{ svg: string; png: Uint8Array }>) => { writeChart(join(plots, name), await c); return rel(`${name}.svg`); };
+      if (h.length > 0) {
+        sections.push({ heading: 'Losses', text: 'loss_D = (bce(D(G(z)), 0) + bce(D(x), 1)) / 2 and loss_G at every logged step. At the equilibrium of the GAN game D cannot tell real from fake and loss_D approaches log 2 ≈ 0.693.', image: await chart('losses', lineChart({ title: 'Losses', x, series: { loss_D: h.map((r) => r.lossD), loss_G: h.map((r) => r.lossG) }, xLabel: 'step', yLabel: 'loss' })) });
+        sections.push({ heading: 'What D thinks', text: 'Mean D(x) on real and D(G(z)) on generated batches (probabilities). Both drift towards 0.5 when G fools D.', image: await chart('d-outputs', lineChart({ title: 'D(x) and D(G(z))', x, series: { 'D(x)': h.map((r) => r.dReal), 'D(G(z))': h.map((r) => r.dFake) }, xLabel: 'step', yLabel: 'probability' })) });
+        sections.push({ heading: 'Gradient norms', text: 'L2 norm of all parameter gradients of each model before its update (log scale).', image: await chart('grad-norms', lineChart({ title: 'Gradient norms', x, series: { D: h.map((r) => r.gradNormD), G: h.map((r) => r.gradNormG) }, xLabel: 'step', yLabel: '‖∇‖', logY: true })) });
+      }
+      if (snaps2d.length) {
+        const imgs: string[] = [];
+        for (const s of snaps2d) imgs.push(await chart(`scatter-step-${String(s.step).padStart(6, '0')}`, scatterHeatmap({ title: `step ${s.step}`, real: s.real, fake: s.fake, grid: s.grid })));
+        sections.push({ heading: 'Samples over training', text: 'Real points (green) and generated points (purple) over the discriminator’s output D(x): green where D says real, purple where it says fake.', images: imgs });
+      }
+      if (snaps1d.length) {
+        const imgs: string[] = [];
+        for (const s of snaps1d) imgs.push(await chart(`hist-step-${String(s.step).padStart(6, '0')}`, histogram1d({ title: `step ${s.step}`, real: s.real, fake: s.fake, dCurve: s.curve })));
+        sections.push({ heading: 'Samples over training', text: 'Histograms of real and generated samples with D’s curve, as in figure 1 of the GAN paper.', images: imgs });
+      }
+      if (grids.length) sections.push({ heading: 'Samples from fixed noise', text: 'The same 64 noise vectors through G at intervals of training.', images: grids.map(rel) });
+      const metrics: Record<string, string | number | boolean | null> = { step: m.step, 'wall time (s)': Number(seconds.toFixed(1)) };
+      if (m.toy) Object.assign(metrics, { 'modes covered': `${m.toy.modesCovered} / ${m.toy.numModes}`, 'high-quality samples': `${(100 * m.toy.highQuality).toFixed(1)}%`, 'reverse KL (nats)': m.toy.reverseKl });
+      if (m.lastDReal !== null) Object.assign(metrics, { 'D(x), last step': m.lastDReal, 'D(G(z)), last step': m.lastDFake });
+      const r = writeReport(out, { title: `minigan run: ${run.config.preset}`, intro: `A GAN trained on ${run.config.data} for ${run.step} steps with seed ${run.config.seed}.`, config: run.config as unknown as Record<string, unknown>, metrics, sections });
+      writeFileSync(join(out, 'history.json'), JSON.stringify(h));
+      return r.html;
+    },
+  };
+}

@@ -1,0 +1,208 @@
+// A training run: the models, their optimizers, the one Rng, the data and the history, with a
+// bare loop, callbacks, checkpoints and exact resume.
+import * as T from '@minigan/tensor';
+import { Rng, Tensor, fail, type RngState } from '@minigan/tensor';
+import { noGrad, Variable, optim, type nn } from '@minigan/autograd';
+import { buildModels } from '../models.ts';
+import { ganStep, discriminatorStep, generatorStep, type GanParts, type StepOptions } from '../step.ts';
+import { validateConfig, type RunConfig } from './config.ts';
+import { makeDataSource, type DataSource } from './data.ts';
+import { loadCheckpoint, prefixKeys, saveCheckpoint, splitModels } from './checkpoint.ts';
+import type { TensorDatasetState } from '../data/dataset.ts';
+
+/** One row of the history: what the step saw. */
+export interface HistoryRecord {
+  step: number;
+  /** D's loss (last of the k D updates). */
+  lossD: number;
+  lossG: number;
+  /** Mean σ(D(x)) on the real batch. */
+  dReal: number;
+  /** Mean σ(D(G(z))) on the fake batch of the D update. */
+  dFake: number;
+  gradNormD: number;
+  gradNormG: number;
+  /** Steps skipped so far because something went non-finite (onNonFinite 'skip'). */
+  skipped: number;
+}
+
+/** Callbacks of `train`. */
+export interface TrainCallbacks {
+  /** After every step. Return `false` to stop early (a checkpoint is still written). */
+  onStep?: (rec: HistoryRecord, run: GanRun) => void | boolean;
+  /** After each step that adds a history record (every `logEvery` steps). */
+  onLog?: (rec: HistoryRecord, run: GanRun) => void;
+  /** After a checkpoint is written, with its weights file. */
+  onCheckpoint?: (file: string, run: GanRun) => void;
+  /** At each snapshot step (every `snapshotEvery` steps), for pictures. */
+  onSnapshot?: (run: GanRun) => void;
+}
+
+/** Number of fixed noise vectors kept for sample grids and snapshots. */
+export const FIXED_NOISE = 64;
+
+/** Everything of one run. */
+export class GanRun {
+  readonly config: RunConfig;
+  readonly G: nn.Sequential;
+  readonly D: nn.Sequential;
+  readonly optG: optim.Adam;
+  readonly optD: optim.Adam;
+  readonly data: DataSource;
+  /** The run's one random stream: init, then noise and data order, in order. */
+  rng: Rng;
+  /** Steps done. */
+  step = 0;
+  history: HistoryRecord[] = [];
+  skipped = 0;
+  /** Fixed noise [64, zDim] for sample grids at intervals (drawn once, right after init). */
+  readonly fixedNoise: Tensor;
+
+  private constructor(config: RunConfig, data: DataSource) {
+    validateConfig(config);
+    this.config = config;
+    this.data = data;
+    if (data.dim !== config.model.dataDim) fail('GanRun', `data '${config.data}' has dimension ${data.dim}, the model expects ${config.model.dataDim}`);
+    this.rng = new Rng(config.seed);
+    const { G, D } = buildModels(config.model, this.rng);
+    this.G = G;
+    this.D = D;
+    this.fixedNoise = this.rng.normal([FIXED_NOISE, config.model.zDim]);
+    const opt = { betas: config.betas, eps: config.eps };
+    this.optG = new optim.Adam(G.parameters(), { lr: config.lrG, ...opt });
+    this.optD = new optim.Adam(D.parameters(), { lr: config.lrD, ...opt });
+  }
+
+  /** A new run from a config (models initialised from the seed). */
+  static create(config: RunConfig): GanRun {
+    return new GanRun(config, makeDataSource(config));
+  }
+
+  get parts(): GanParts {
+    return { G: this.G, D: this.D, optG: this.optG, optD: this.optD };
+  }
+
+  private stepOptions(): StepOptions {
+    return { gLoss: this.config.gLoss, labelSmoothing: this.config.labelSmoothing, pack: this.config.model.pack, onNonFinite: this.config.onNonFinite, step: this.step + 1 };
+  }
+
+  /** One step: k D updates (each with a real batch and noise z_d), then one G update (noise z_g). */
+  trainStep(): HistoryRecord {
+    const c = this.config;
+    const n = c.batchSize * c.model.pack;
+    const opts = this.stepOptions();
+    let d = { lossD: NaN, dReal: NaN, dFake: NaN, gradNormD: NaN, skipped: false };
+    let anySkipped = false;
+    for (let k = 0; k < c.dSteps; k++) {
+      const real = this.data.next(n, this.rng); // [B·m, d]
+      const zD = this.rng.normal([n, c.model.zDim]); // [B·m, zDim]
+      d = discriminatorStep(this.parts, real, zD, opts);
+      anySkipped ||= d.skipped;
+    }
+    const zG = this.rng.normal([n, c.model.zDim]);
+    const g = generatorStep(this.parts, zG, opts);
+    anySkipped ||= g.skipped;
+    this.step += 1;
+    if (anySkipped) this.skipped += 1;
+    const rec: HistoryRecord = { step: this.step, lossD: d.lossD, lossG: g.lossG, dReal: d.dReal, dFake: d.dFake, gradNormD: d.gradNormD, gradNormG: g.gradNormG, skipped: this.skipped };
+    if (this.step % c.logEvery === 0) this.history.push(rec);
+    return rec;
+  }
+
+  /** `n` generated samples [n, dataDim] (G in eval mode: BatchNorm uses running statistics). */
+  sample(n: number, rng: Rng): Tensor {
+    return this.generate(rng.normal([n, this.config.model.zDim]));
+  }
+
+  /** G(z) without recording a graph, in eval mode; the mode is restored afterwards. */
+  generate(z: Tensor): Tensor {
+    const wasTraining = this.G.training;
+    this.G.eval();
+    try {
+      return noGrad(() => this.G.forward(new Variable(z)).value);
+    } finally {
+      if (wasTraining) this.G.train();
+    }
+  }
+
+  /** σ(D(x)) for points x [n, dataDim] (no packing: each row judged alone), without a graph. */
+  discriminate(x: Tensor): Tensor {
+    if (this.config.model.pack !== 1) {
+      // A packed D judges m samples at once; repeat each point m times to read its opinion of it.
+      const m = this.config.model.pack;
+      x = T.concat(Array.from({ length: m }, () => x), 1);
+    }
+    return noGrad(() => T.sigmoid(this.D.forward(new Variable(x)).value));
+  }
+
+  /** A separate stream for evaluation, so looking at a run never changes its training. */
+  evalRng(tag = 'eval'): Rng {
+    return new Rng(`${this.config.seed}:${tag}:${this.step}`);
+  }
+
+  /** Writes a checkpoint of the current state into `dir`. */
+  save(dir: string): string {
+    return saveCheckpoint(dir, {
+      step: this.step,
+      weights: { ...prefixKeys(this.G.stateDict(), 'G'), ...prefixKeys(this.D.stateDict(), 'D'), fixed_noise_for_samples: this.fixedNoise } as Record<string, Tensor>,
+      optim: { G: this.optG.stateDict(), D: this.optD.stateDict() },
+      state: { config: this.config, rng: this.rng.state(), data: this.data.state(), skipped: this.skipped, history: this.history },
+    });
+  }
+
+  /** Restores a run from the newest checkpoint in `dir`; it continues exactly as if never stopped. */
+  static load(dir: string, overrides: { steps?: number; dataDir?: string | null } = {}): GanRun {
+    const ck = loadCheckpoint(dir);
+    const config = { ...(ck.state.config as RunConfig), ...(overrides.steps !== undefined ? { steps: overrides.steps } : {}), ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}) };
+    const run = new GanRun(config, makeDataSource(config));
+    const { fixed_noise_for_samples: noise, ...weights } = ck.weights;
+    const { G, D } = splitModels(weights, dir);
+    run.G.loadStateDict(G);
+    run.D.loadStateDict(D);
+    if (noise) run.fixedNoise.data.set(noise.toFlat());
+    const opt = ck.optim as { G: unknown; D: unknown };
+    run.optG.loadStateDict(opt.G as Parameters<optim.Adam['loadStateDict']>[0]);
+    run.optD.loadStateDict(opt.D as Parameters<optim.Adam['loadStateDict']>[0]);
+    run.rng = Rng.fromState(ck.state.rng as RngState);
+    run.data.loadState((ck.state.data ?? null) as TensorDatasetState | null);
+    run.step = ck.step;
+    run.skipped = Number(ck.state.skipped ?? 0);
+    run.history = (ck.state.history ?? []) as HistoryRecord[];
+    return run;
+  }
+}
+
+/** Options of `train`. */
+export interface TrainOptions extends TrainCallbacks {
+  /** Train until this many steps are done in total (default: config.steps). */
+  until?: number;
+  /** Where to write checkpoints (none if absent). */
+  checkpointDir?: string;
+}
+
+/**
+ * The bare loop: step until `until`, logging, snapshotting and checkpointing at the configured
+ * intervals; always checkpoints at the end (or when a callback stops the loop). A
+ * `NonFiniteError` propagates with the last good checkpoint left in place.
+ */
+export function train(run: GanRun, opts: TrainOptions = {}): HistoryRecord[] {
+  const c = run.config;
+  const until = opts.until ?? c.steps;
+  const ckpt = (): void => {
+    if (!opts.checkpointDir) return;
+    const f = run.save(opts.checkpointDir);
+    opts.onCheckpoint?.(f, run);
+  };
+  let stopped = false;
+  while (run.step < until && !stopped) {
+    const rec = run.trainStep();
+    if (run.step % c.logEvery === 0) opts.onLog?.(rec, run);
+    if (c.snapshotEvery > 0 && run.step % c.snapshotEvery === 0) opts.onSnapshot?.(run);
+    if (opts.onStep?.(rec, run) === false) stopped = true;
+    if (c.checkpointEvery > 0 && run.step % c.checkpointEvery === 0 && run.step < until && !stopped) ckpt();
+  }
+  ckpt();
+  return run.history;
+}
+
+export { ganStep };
