@@ -27,3 +27,4 @@ export { matmul } from './ops/matmul.ts';
 export { linear } from './ops/linear.ts';
 export { batchNorm, type BatchNormOptions } from './ops/batchNorm.ts';
 export * as nn from './nn/index.ts';
+export * as optim from './optim/index.ts';
