@@ -63,7 +63,7 @@ const timing = args.quick ? quickTiming : defaultTiming;
 const ctx: RunContext = { quick: args.quick, timing, time: (fn) => timeCalls(fn, timing) };
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
 const info = `node ${process.version}, ${cpu}, ${os.cpus().length} cores; matmul backend '${T.matmulBackend().current}' of [${T.matmulBackend().available.join(', ')}]`;
-const how = `median of ${timing.samples} samples (each ≥ ${timing.minSampleMs} ms of repeated calls) after ≥ ${timing.warmupMs} ms warm-up`;
+const how = `median of ${timing.samples} samples (each ≥ ${timing.minSampleMs} ms of repeated calls) after a warm-up of ≥ ${timing.warmupMs} ms until the speed settles`;
 
 const log = args.json ? (s: string) => process.stderr.write(`${s}\n`) : (s: string) => console.log(s);
 log(`minigan benchmark — ${info}`);

@@ -3,7 +3,11 @@
 
 /** How long to warm up and how to take samples. */
 export interface TimingOptions {
-  /** Run the work for at least this long before measuring (lets V8 tier up the code). */
+  /**
+   * Warm up for at least this long, and until a block of calls is no faster than the one
+   * before (V8 optimises a hot function in tiers over its first ~100 ms; a kernel measured
+   * before that is 2–20× too slow). Capped at 10× this time.
+   */
   warmupMs: number;
   /** Each sample repeats the work until at least this much time has passed. */
   minSampleMs: number;
@@ -11,31 +15,41 @@ export interface TimingOptions {
   samples: number;
 }
 
-/** Full runs: ≥ 200 ms warm-up, 5 samples of ≥ 50 ms. */
-export const defaultTiming: TimingOptions = { warmupMs: 200, minSampleMs: 50, samples: 5 };
+/** Full runs: ≥ 300 ms warm-up, 5 samples of ≥ 50 ms. */
+export const defaultTiming: TimingOptions = { warmupMs: 300, minSampleMs: 50, samples: 5 };
 /** `--quick`: a smoke run that checks every case works; figures are rough. */
-export const quickTiming: TimingOptions = { warmupMs: 20, minSampleMs: 10, samples: 3 };
+export const quickTiming: TimingOptions = { warmupMs: 100, minSampleMs: 20, samples: 3 };
+
+/** Milliseconds per call of `fn`, repeated until at least `minMs` have passed (at least once). */
+function block(fn: () => void, minMs: number): number {
+  let calls = 0;
+  const t0 = performance.now();
+  let elapsed: number;
+  do {
+    fn();
+    calls++;
+    elapsed = performance.now() - t0;
+  } while (elapsed < minMs);
+  return elapsed / calls;
+}
 
 /**
- * Seconds per call of `fn`, one value per sample. Warm-up and every sample run `fn` at least
- * once, so a call slower than `minSampleMs` gives samples of exactly one call each.
+ * Seconds per call of `fn`, one value per sample, after the warm-up described in
+ * `TimingOptions`. A call slower than `minSampleMs` gives samples of exactly one call each.
  */
 export function timeCalls(fn: () => void, opts: TimingOptions): number[] {
   const w0 = performance.now();
-  do fn(); while (performance.now() - w0 < opts.warmupMs);
-  const perCall: number[] = [];
-  for (let s = 0; s < opts.samples; s++) {
-    let calls = 0;
-    const t0 = performance.now();
-    let elapsed: number;
-    do {
-      fn();
-      calls++;
-      elapsed = performance.now() - t0;
-    } while (elapsed < opts.minSampleMs);
-    perCall.push(elapsed / 1000 / calls);
+  let previous = Infinity;
+  for (;;) {
+    const perCall = block(fn, opts.minSampleMs);
+    const elapsed = performance.now() - w0;
+    const settled = perCall >= 0.95 * previous; // not (much) faster than the block before
+    if ((elapsed >= opts.warmupMs && settled) || elapsed >= 10 * opts.warmupMs) break;
+    previous = perCall;
   }
-  return perCall;
+  const samples: number[] = [];
+  for (let s = 0; s < opts.samples; s++) samples.push(block(fn, opts.minSampleMs) / 1000);
+  return samples;
 }
 
 /** Minimum, median and maximum of a list of numbers (the median of an even count is the mean of the middle two). */
