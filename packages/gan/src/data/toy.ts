@@ -66,6 +66,7 @@ class GaussianMixture implements ToySampler {
     const d = this.dim;
     const mode = new Int32Array(n);
     if (k > 1) {
+      // Equal weights: one rng.int(k) per sample; otherwise invert the CDF of one uniform.
       const uniformWeights = this.weights.every((w) => w === this.weights[0]);
       for (let i = 0; i < n; i++) {
         if (uniformWeights) mode[i] = rng.int(k);
