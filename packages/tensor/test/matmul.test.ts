@@ -116,7 +116,7 @@ describe.each(backendsUnderTest)('matmul on backend %s vs the naive loop', (back
 
   it('random normal data: float32 within the worst-case rounding bound, float64 to 1e-13', () => {
     const rng = new T.Rng(11);
-    for (const [M, N, K] of [[129, 17, 129], [64, 128, 784]] as const) {
+    for (const [M, N, K] of [[129, 17, 129], [64, 48, 784]] as const) {
       for (const dtype of ['float32', 'float64'] as const) {
         const a = rng.normal([M, K], 0, 1, dtype);
         const b = rng.normal([N, K], 0, 1, dtype);
