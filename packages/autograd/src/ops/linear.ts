@@ -5,9 +5,9 @@ import { need, unaryInput } from './operands.ts';
 /**
  * x · Wᵀ + b: [B, in] · [out, in]ᵀ + [out] → [B, out], as `torch.nn.functional.linear`.
  * Fused for speed (it is every layer of every GAN here): one node instead of transpose + matmul
- * + add, the bias is added in place into the fresh product, and the backward uses the kernel's
- * transposed forms: dx = G · W ([B, out] · [out, in]), dW = Gᵀ · x ([out, B] · [B, in]),
- * db = Σ_batch G.
+ * + add; the bias is added into the fresh product by a plain row loop (faster than a broadcast
+ * add); the backward uses the kernel's transposed forms:
+ *   dx = G · W ([B, out] · [out, in]),  dW = Gᵀ · x ([out, B] · [B, in]),  db = Σ_batch G.
  */
 export function linear(input: Variable | T.Tensor, weight: Variable, bias: Variable | null = null): Variable {
   const x = unaryInput('linear', input);
@@ -18,7 +18,11 @@ export function linear(input: Variable | T.Tensor, weight: Variable, bias: Varia
     T.fail('linear', `bias ${T.fmtShape(bias.shape)} does not fit weight ${T.fmtShape(weight.shape)}: expected [${weight.shape[0]}]`);
   }
   const y = T.matmul(x.value, weight.value, { transB: true });
-  if (bias !== null) T.add_(y, y, bias.value);
+  if (bias !== null) {
+    const yd = y.data, bd = bias.value.toFlat();
+    const [B, N] = y.shape as [number, number];
+    for (let i = 0; i < B; i++) for (let j = 0, o = i * N; j < N; j++) yd[o + j] = yd[o + j]! + bd[j]!;
+  }
   const parents = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', y, parents, (g) => [
     need(x, () => T.matmul(g, weight.value)),
