@@ -51,18 +51,23 @@ export class SGD extends Optimizer {
       const { p, g } = v;
       const r = rounder(param.dtype);
       const wd = r(this.weightDecay), mom = r(this.momentum), keep = r(1 - this.dampening), negLr = r(-this.lr);
-      const useMomentum = this.momentum !== 0;
-      let buf = this.buffers[i]!;
-      const first = buf === null;
-      if (useMomentum && first) buf = this.buffers[i] = T.zerosLike(param.value);
-      const b = buf?.data;
+      if (this.momentum === 0) {
+        for (let k = 0; k < p.length; k++) {
+          let d = g[k]!;
+          if (wd !== 0) d = r(d + r(wd * p[k]!));
+          p[k] = r(p[k]! + r(negLr * d));
+        }
+        return;
+      }
+      const first = this.buffers[i] === null;
+      const b = (this.buffers[i] ??= T.zerosLike(param.value)).data;
+      const nesterov = this.nesterov;
       for (let k = 0; k < p.length; k++) {
         let d = g[k]!;
         if (wd !== 0) d = r(d + r(wd * p[k]!));
-        if (b) {
-          b[k] = first ? d : r(r(b[k]! * mom) + r(keep * d));
-          d = this.nesterov ? r(d + r(mom * b[k]!)) : b[k]!;
-        }
+        const bk = first ? d : r(r(b[k]! * mom) + r(keep * d));
+        b[k] = bk;
+        d = nesterov ? r(d + r(mom * bk)) : bk;
         p[k] = r(p[k]! + r(negLr * d));
       }
     });
