@@ -12,7 +12,7 @@
 // This script walks through it on a batch of five (one real, four fake), prints each term,
 // the cost and its gradient, then draws the two curves the lecture draws: the cost of one
 // example with label 1 (−log h) and with label 0 (−log(1 − h)), for h from 0 to 1. It writes
-// the picture (PNG and SVG) and a short Markdown report. Nothing here is random: `--seed` and
+// the picture (PNG and SVG) and a short report (Markdown, and HTML with the picture inline). Nothing here is random: `--seed` and
 // `--steps` are accepted (so every example takes the same flags) and ignored.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -72,9 +72,11 @@ for (let i = 0; i < m; i++) {
 }
 
 console.log('(2) The two terms of the cost, example by example:\n');
-console.log('     i  kind   y       h     y·log h   (1−y)·log(1−h)   cost −(sum)');
+const W = [8, 10, 16, 13]; // column widths: h, y·log h, (1−y)·log(1−h), cost
+console.log(`     i  kind  y${'h'.padStart(W[0]!)}${'y·log h'.padStart(W[1]!)}${'(1−y)·log(1−h)'.padStart(W[2]!)}${'cost −(sum)'.padStart(W[3]!)}`);
 for (const r of rows) {
-  console.log(`     ${r.i}  ${r.kind}  ${r.y}  ${fmt(r.h)}  ${fmt(r.real)}  ${fmt(r.fake)}         ${fmt(r.cost)}`);
+  const cells = [r.h, r.real, r.fake, r.cost].map((v, k) => v.toFixed(4).padStart(W[k]!));
+  console.log(`     ${r.i}  ${r.kind}  ${r.y}${cells.join('')}`);
 }
 console.log('\n    The real example is judged only by log h, the fakes only by log(1 − h).\n');
 
