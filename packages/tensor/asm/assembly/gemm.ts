@@ -18,7 +18,10 @@
 // of 8 values of the B panel (2 × v128.load), broadcasts each of the 4 values of the A panel
 // (v128.load32_splat) and does 8 f32x4.mul + f32x4.add. More than ~8 accumulators make V8
 // spill registers (see TOOLING.md item 12). mul and add are separate roundings (no FMA in
-// baseline wasm SIMD), in the same order as a scalar loop over k: results are deterministic.
+// baseline wasm SIMD). Each element of C is the sum, in k order, of each KC-slice's products,
+// those slice sums added to C in slice order: the order depends on K only, not on M, N or where
+// the element sits, so results are deterministic, and splitting C's rows or columns between
+// threads would give bit-identical results.
 //
 // Build: see ../build.ts (`--enable simd --runtime stub --noAssert -O3`).
 
