@@ -1,7 +1,7 @@
 import * as T from '@minigan/tensor';
 import type { Tensor } from '@minigan/tensor';
 import type { Variable } from '../variable.ts';
-import { Optimizer, checkHyper, rounder, type OptimizerStateDict } from './optimizer.ts';
+import { Optimizer, checkHyper, type OptimizerStateDict } from './optimizer.ts';
 
 /** Options of `Adam` (PyTorch's names and defaults). */
 export interface AdamOptions {
@@ -62,18 +62,11 @@ export class Adam extends Optimizer {
       const bc1 = 1 - beta1 ** st.step;
       const bc2Sqrt = Math.sqrt(1 - beta2 ** st.step);
       const stepSize = this.lr / bc1;
-      // Element-wise work rounded to the parameter's precision after each operation, as PyTorch's kernels.
-      const r = rounder(param.dtype);
-      const wd = r(this.weightDecay), b1 = r(beta1), b2 = r(beta2), omb1 = r(1 - beta1), omb2 = r(1 - beta2);
-      const bc2s = r(bc2Sqrt), eps = r(this.eps), negStep = r(-stepSize);
       const m = st.expAvg.data, s = st.expAvgSq.data;
-      for (let k = 0; k < p.length; k++) {
-        let gk = g[k]!;
-        if (wd !== 0) gk = r(gk + r(wd * p[k]!));
-        m[k] = r(r(m[k]! * b1) + r(omb1 * gk));
-        s[k] = r(r(s[k]! * b2) + r(r(omb2 * gk) * gk));
-        const denom = r(r(r(Math.sqrt(s[k]!)) / bc2s) + eps);
-        p[k] = r(p[k]! + r(r(negStep * m[k]!) / denom));
+      if (p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && s instanceof Float32Array) {
+        adamFloat32(p, g, m, s, this.weightDecay, beta1, beta2, bc2Sqrt, this.eps, -stepSize);
+      } else {
+        adamFloat64(p, g, m, s, this.weightDecay, beta1, beta2, bc2Sqrt, this.eps, -stepSize);
       }
     });
   }
@@ -107,5 +100,65 @@ export class Adam extends Optimizer {
       if (!st) return null;
       return { step: st['step'] as number, expAvg: this.ownCopy(i, st['exp_avg'] as Tensor), expAvgSq: this.ownCopy(i, st['exp_avg_sq'] as Tensor) };
     });
+  }
+}
+
+/**
+ * One Adam update of float32 storage, every operation rounded to float32 as PyTorch's kernel does
+ * (Math.fround after each op; V8 compiles it to one instruction). Per element k:
+ *   g ← g + λ·p (if λ ≠ 0);  m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + ((1 − β₂)·g)·g;
+ *   p ← p + (−step·m) / (√v / √(1 − β₂ᵗ) + eps).
+ * One fused loop over the flat data: no closures, no temporaries (the optimizer is ~20% of a
+ * course GAN step otherwise). Hyper-parameters arrive in double and are rounded here.
+ */
+function adamFloat32(
+  p: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array,
+  weightDecay: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, negStepSize: number,
+): void {
+  const fr = Math.fround;
+  const wd = fr(weightDecay), b1 = fr(beta1), b2 = fr(beta2), omb1 = fr(1 - beta1), omb2 = fr(1 - beta2);
+  const bc2s = fr(bc2Sqrt), e = fr(eps), negStep = fr(negStepSize);
+  const n = p.length;
+  if (wd === 0) {
+    for (let k = 0; k < n; k++) {
+      const gk = g[k]!;
+      const mk = fr(fr(m[k]! * b1) + fr(omb1 * gk));
+      const sk = fr(fr(s[k]! * b2) + fr(fr(omb2 * gk) * gk));
+      m[k] = mk;
+      s[k] = sk;
+      const denom = fr(fr(fr(Math.sqrt(sk)) / bc2s) + e);
+      p[k] = fr(p[k]! + fr(fr(negStep * mk) / denom));
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const pk = p[k]!;
+    const gk = fr(g[k]! + fr(wd * pk));
+    const mk = fr(fr(m[k]! * b1) + fr(omb1 * gk));
+    const sk = fr(fr(s[k]! * b2) + fr(fr(omb2 * gk) * gk));
+    m[k] = mk;
+    s[k] = sk;
+    const denom = fr(fr(fr(Math.sqrt(sk)) / bc2s) + e);
+    p[k] = fr(pk + fr(fr(negStep * mk) / denom));
+  }
+}
+
+/** The same update in double precision (float64 parameters: no rounding between operations). */
+function adamFloat64(
+  p: T.TypedArray, g: T.TypedArray, m: T.TypedArray, s: T.TypedArray,
+  wd: number, b1: number, b2: number, bc2s: number, eps: number, negStep: number,
+): void {
+  // Mixed storage (say float32 parameters with a float64 gradient) also lands here; rounding
+  // then happens where a Float32Array stores the value.
+  const omb1 = 1 - b1, omb2 = 1 - b2;
+  const round = p instanceof Float32Array ? Math.fround : (x: number) => x;
+  const n = p.length;
+  for (let k = 0; k < n; k++) {
+    let gk = g[k]!;
+    if (wd !== 0) gk = round(gk + round(wd * p[k]!));
+    m[k] = round(round(m[k]! * round(b1)) + round(round(omb1) * gk));
+    s[k] = round(round(s[k]! * round(b2)) + round(round(round(omb2) * gk) * gk));
+    const denom = round(round(round(Math.sqrt(s[k]!)) / round(bc2s)) + round(eps));
+    p[k] = round(p[k]! + round(round(round(negStep) * m[k]!) / denom));
   }
 }
