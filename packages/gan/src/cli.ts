@@ -17,10 +17,11 @@ export class UsageError extends Error {
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
 
-const TRAIN_FLAGS: Flags = {
+/** The flags of `minigan train` (scripts that take the same flags parse with these). */
+export const TRAIN_FLAGS: Flags = {
   preset: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
   resume: { type: 'boolean' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'lr-d': { type: 'string' },
-  'lr-g': { type: 'string' }, 'd-steps': { type: 'string' }, 'g-loss': { type: 'string' }, 'label-smoothing': { type: 'string' },
+  'lr-g': { type: 'string' }, 'lr-decay-from': { type: 'string' }, 'lr-decay-to': { type: 'string' }, 'betas': { type: 'string' }, 'd-steps': { type: 'string' }, 'g-loss': { type: 'string' }, 'label-smoothing': { type: 'string' },
   pack: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'snapshot-every': { type: 'string' }, 'log-every': { type: 'string' },
   'data-dir': { type: 'string' }, 'data-limit': { type: 'string' }, 'on-non-finite': { type: 'string' }, 'no-report': { type: 'boolean' },
   quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -47,6 +48,9 @@ Options:
   --resume               continue the run in --out from its latest checkpoint, bit for bit
   --batch-size B         examples per batch
   --lr X                 Adam learning rate of both models (or --lr-d / --lr-g)
+  --lr-decay-from F      decay the learning rates linearly from step F·steps on (F in [0, 1]; 1 = never)
+  --lr-decay-to R        … down to R × lr at the last step (R in (0, 1])
+  --betas B1,B2          Adam betas of both models (default 0.5,0.999)
   --d-steps K            discriminator updates per generator update (default 1)
   --g-loss ns|minimax    generator loss: non-saturating (default) or the original minimax
   --label-smoothing S    one-sided label smoothing: real targets are 1 − S (default 0)
@@ -106,6 +110,17 @@ function numFlag(cmd: string, v: Record<string, unknown>, name: string, lo: numb
   return n;
 }
 
+/** Reads a number flag in [0, 1] (or (0, 1] when zero is not allowed). */
+function fractionFlag(cmd: string, v: Record<string, unknown>, name: string, zeroOk: boolean): number | undefined {
+  const s = v[name];
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (typeof s !== 'string' || s.trim() === '' || !(zeroOk ? n >= 0 : n > 0) || !(n <= 1)) {
+    throw new UsageError(`minigan ${cmd}: --${name} must be a number in ${zeroOk ? '[' : '('}0, 1], got '${String(s)}'`);
+  }
+  return n;
+}
+
 function choiceFlag<C extends string>(cmd: string, v: Record<string, unknown>, name: string, choices: readonly C[]): C | undefined {
   const s = v[name];
   if (s === undefined) return undefined;
@@ -126,6 +141,13 @@ export function configFromFlags(v: Record<string, unknown>): RunConfig {
   const lr = numFlag(cmd, v, 'lr', 0, Infinity, false);
   set('lrD', numFlag(cmd, v, 'lr-d', 0, Infinity, false) ?? lr);
   set('lrG', numFlag(cmd, v, 'lr-g', 0, Infinity, false) ?? lr);
+  set('lrDecayFrom', fractionFlag(cmd, v, 'lr-decay-from', true));
+  set('lrDecayTo', fractionFlag(cmd, v, 'lr-decay-to', false));
+  if (v.betas !== undefined) {
+    const b = String(v.betas).split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+    if (b.length !== 2 || !b.every((x) => x >= 0 && x < 1)) throw new UsageError(`minigan train: --betas must be two numbers in [0, 1) separated by a comma, got '${String(v.betas)}'`);
+    o.betas = [b[0]!, b[1]!];
+  }
   set('dSteps', intFlag(cmd, v, 'd-steps', 1));
   set('gLoss', choiceFlag(cmd, v, 'g-loss', ['ns', 'minimax'] as const));
   set('labelSmoothing', numFlag(cmd, v, 'label-smoothing', 0, 1, true));

@@ -21,7 +21,7 @@ export { mlpGenerator, mlpDiscriminator, buildModels, MODEL_PRESETS, type Genera
 export { discriminatorLoss, generatorLoss, type GeneratorLossKind, type DiscriminatorLossOptions } from './objectives.ts';
 export { ganStep, discriminatorStep, generatorStep, gradNorm, NonFiniteError, type GanParts, type StepOptions, type NonFinitePolicy, type DStepResult, type GStepResult } from './step.ts';
 // runs: config and presets, the loop, checkpoints, outputs
-export { PRESETS, makeConfig, validateConfig, type RunConfig, type DataName } from './train/config.ts';
+export { PRESETS, makeConfig, validateConfig, lrFactor, type RunConfig, type DataName } from './train/config.ts';
 export { makeDataSource, toySampler, type DataSource } from './train/data.ts';
 export { GanRun, train, FIXED_NOISE, type HistoryRecord, type TrainCallbacks, type TrainOptions } from './train/run.ts';
 export { saveCheckpoint, loadCheckpoint, splitModels, prefixKeys, type CheckpointData, type LatestPointer } from './train/checkpoint.ts';

@@ -6,7 +6,7 @@
 //   <dir>/step-000500.optim.safetensors     the optimizers' tensors (Adam's exp_avg, ...)
 //   <dir>/step-000500.state.json            step, config, RNG and data position, optimizer scalars, history
 //   <dir>/latest.json                       { step, weights, optim, state }
-import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, fail } from '@minigan/tensor';
 import { atomicWriteFile } from '../io/atomic.ts';
@@ -65,6 +65,7 @@ const pad = (n: number) => String(n).padStart(6, '0');
 
 /** Writes a checkpoint atomically into `dir` and then points `latest.json` at it; keeps the newest `keep`. */
 export function saveCheckpoint(dir: string, data: CheckpointData, keep = 2): string {
+  mkdirSync(dir, { recursive: true });
   const base = `step-${pad(data.step)}`;
   const optTensors: Record<string, Tensor> = {};
   const optTree = splitTensors(data.optim, 'optim', optTensors);

@@ -24,6 +24,15 @@ export interface RunConfig {
   lrD: number;
   /** Adam learning rate of G. */
   lrG: number;
+  /**
+   * Linear learning-rate decay over the end of training: constant up to step
+   * ⌊lrDecayFrom · steps⌋, then falling linearly to lrDecayTo × lr at the last step (both
+   * optimizers). lrDecayFrom = 1 means no decay. A late decay lets G settle precisely on the
+   * modes instead of jittering around them at the full step size.
+   */
+  lrDecayFrom: number;
+  /** Factor of the learning rate at the last step when decaying (in (0, 1]). */
+  lrDecayTo: number;
   /** Adam betas (both models). */
   betas: [number, number];
   /** Adam eps (both models). */
@@ -55,7 +64,7 @@ export interface RunConfig {
 const toy2dModel = (): ModelSpec => ({ ...MODEL_PRESETS.toy2d, gHidden: [...MODEL_PRESETS.toy2d.gHidden], dHidden: [...MODEL_PRESETS.toy2d.dHidden] });
 
 const base = {
-  seed: 0, lrD: 1e-3, lrG: 1e-3, betas: [0.5, 0.999] as [number, number], eps: 1e-8, dSteps: 1, gLoss: 'ns' as const,
+  seed: 0, lrD: 1e-3, lrG: 1e-3, lrDecayFrom: 1, lrDecayTo: 1, betas: [0.5, 0.999] as [number, number], eps: 1e-8, dSteps: 1, gLoss: 'ns' as const,
   labelSmoothing: 0, logEvery: 1, checkpointEvery: 0, evalSamples: 2500, onNonFinite: 'stop' as const, dataDir: null, dataLimit: 0,
 };
 
@@ -89,6 +98,17 @@ function pos(name: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail('config', `${name} must be a positive number, got ${String(v)}`);
 }
 
+/**
+ * The learning-rate factor of step t (1-based) of a run of `steps` steps: 1 until
+ * s₀ = ⌊lrDecayFrom · steps⌋, then 1 − (1 − lrDecayTo) · (t − s₀) / (steps − s₀), reaching
+ * lrDecayTo at t = steps (and staying there if a resumed run goes on).
+ */
+export function lrFactor(c: Pick<RunConfig, 'steps' | 'lrDecayFrom' | 'lrDecayTo'>, t: number): number {
+  const s0 = Math.floor(c.lrDecayFrom * c.steps);
+  if (c.lrDecayTo === 1 || t <= s0 || c.steps <= s0) return 1;
+  return 1 - (1 - c.lrDecayTo) * Math.min(1, (t - s0) / (c.steps - s0));
+}
+
 /** Throws a clear error for the first field out of range. */
 export function validateConfig(c: RunConfig): void {
   int('steps', c.steps, 0);
@@ -96,6 +116,8 @@ export function validateConfig(c: RunConfig): void {
   int('batchSize', c.batchSize, 1);
   pos('lrD', c.lrD);
   pos('lrG', c.lrG);
+  if (!(typeof c.lrDecayFrom === 'number' && c.lrDecayFrom >= 0 && c.lrDecayFrom <= 1)) fail('config', `lrDecayFrom must be a fraction of the steps in [0, 1], got ${String(c.lrDecayFrom)}`);
+  if (!(typeof c.lrDecayTo === 'number' && c.lrDecayTo > 0 && c.lrDecayTo <= 1)) fail('config', `lrDecayTo must be a factor in (0, 1], got ${String(c.lrDecayTo)}`);
   if (!Array.isArray(c.betas) || c.betas.length !== 2 || !c.betas.every((b) => typeof b === 'number' && b >= 0 && b < 1)) fail('config', `betas must be two numbers in [0, 1), got ${JSON.stringify(c.betas)}`);
   pos('eps', c.eps);
   int('dSteps', c.dSteps, 1);

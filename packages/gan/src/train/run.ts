@@ -5,7 +5,7 @@ import { Rng, Tensor, fail, type RngState } from '@minigan/tensor';
 import { noGrad, Variable, optim, type nn } from '@minigan/autograd';
 import { buildModels } from '../models.ts';
 import { ganStep, discriminatorStep, generatorStep, type GanParts, type StepOptions } from '../step.ts';
-import { validateConfig, type RunConfig } from './config.ts';
+import { lrFactor, validateConfig, type RunConfig } from './config.ts';
 import { makeDataSource, type DataSource } from './data.ts';
 import { loadCheckpoint, prefixKeys, saveCheckpoint, splitModels } from './checkpoint.ts';
 import type { TensorDatasetState } from '../data/dataset.ts';
@@ -91,6 +91,10 @@ export class GanRun {
     const c = this.config;
     const n = c.batchSize * c.model.pack;
     const opts = this.stepOptions();
+    // The learning rates of this step (the schedule of `lrDecayFrom` / `lrDecayTo`).
+    const f = lrFactor(c, this.step + 1);
+    this.optD.lr = c.lrD * f;
+    this.optG.lr = c.lrG * f;
     let d = { lossD: NaN, dReal: NaN, dFake: NaN, gradNormD: NaN, skipped: false };
     let anySkipped = false;
     for (let k = 0; k < c.dSteps; k++) {
@@ -153,7 +157,9 @@ export class GanRun {
   /** Restores a run from the newest checkpoint in `dir`; it continues exactly as if never stopped. */
   static load(dir: string, overrides: { steps?: number; dataDir?: string | null } = {}): GanRun {
     const ck = loadCheckpoint(dir);
-    const config = { ...(ck.state.config as RunConfig), ...(overrides.steps !== undefined ? { steps: overrides.steps } : {}), ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}) };
+    const saved = ck.state.config as RunConfig;
+    // Checkpoints written before the lr schedule existed ran at a constant lr.
+    const config: RunConfig = { ...saved, lrDecayFrom: saved.lrDecayFrom ?? 1, lrDecayTo: saved.lrDecayTo ?? 1, ...(overrides.steps !== undefined ? { steps: overrides.steps } : {}), ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}) };
     const run = new GanRun(config, makeDataSource(config));
     const { fixed_noise_for_samples: noise, ...weights } = ck.weights;
     const { G, D } = splitModels(weights, dir);
