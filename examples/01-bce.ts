@@ -15,30 +15,20 @@
 // the picture (PNG and SVG) and a short report (Markdown, and HTML with the picture inline). Nothing here is random: `--seed` and
 // `--steps` are accepted (so every example takes the same flags) and ignored.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import * as T from '@minigan/tensor';
 import { param } from '@minigan/autograd';
 import { bce, bceTerms, bceWithLogits } from '@minigan/loss';
 import { renderChart, writeChart, writeReport, type TopLevelSpec } from '@minigan/gan';
+import { exampleArgs } from './lib/args.ts';
 
 // -------------------------------------------------------------------------------------------
 // Config
 // -------------------------------------------------------------------------------------------
-const OPTIONS = {
-  out: { type: 'string', default: 'runs/examples/01-bce' }, // where the picture and report go
-  seed: { type: 'string' }, // accepted for uniformity; nothing is random here
-  steps: { type: 'string' }, // accepted for uniformity; nothing is trained here
-} as const;
-const flags = (() => {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (e) {
-    console.error(`01-bce: ${(e as Error).message}\nusage: npx tsx examples/01-bce.ts [--out DIR] [--seed N] [--steps N]`);
-    process.exit(1);
-  }
-})();
-const OUT = resolve(flags.out);
+// --out DIR (default runs/examples/01-bce); --seed and --steps are accepted like in every
+// example and change nothing here: nothing is random or trained.
+const args = exampleArgs({ name: '01-bce', about: 'The BCE cost of the lecture on a batch of five: each term, the cost, its gradient, and the two curves −log h and −log(1 − h).', steps: 0 });
+const OUT = args.out;
 const CURVE_POINTS = 399; // predictions h sampled inside (0, 1) for the curves
 const Y_MAX = 7; // the curves rise to 100 (the clamp); the chart shows 0..7, where they bend
 
@@ -180,7 +170,7 @@ console.log(`    Picture: ${pngPath}`);
 // (6) The report
 // -------------------------------------------------------------------------------------------
 // @minigan/gan's writeReport makes report.md (the picture linked) and a self-contained report.html.
-const cmd = `npx tsx examples/01-bce.ts${flags.out === undefined || flags.out === 'runs/examples/01-bce' ? '' : ` --out ${flags.out}`}`;
+const cmd = args.command;
 const report = writeReport(OUT, {
   title: '01 — The binary cross-entropy cost',
   intro: [
