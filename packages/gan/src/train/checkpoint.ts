@@ -58,6 +58,11 @@ export interface CheckpointData {
   state: Record<string, unknown>;
 }
 
+/** What `loadCheckpoint` returns: the data and the paths it came from (for error messages). */
+export interface LoadedCheckpoint extends CheckpointData {
+  files: { weights: string; optim: string; state: string };
+}
+
 /** The pointer file's content. */
 export interface LatestPointer { step: number; weights: string; optim: string; state: string }
 
@@ -87,8 +92,11 @@ function prune(dir: string, keep: number): void {
   }
 }
 
-/** Reads the checkpoint `latest.json` in `dir` names, with clear errors for missing or damaged files. */
-export function loadCheckpoint(dir: string): CheckpointData {
+/**
+ * Reads `latest.json` and the JSON state of the checkpoint it names (no tensors): enough to see
+ * a run's step and config cheaply. Errors name the file and what is wrong with it.
+ */
+export function readCheckpointState(dir: string): { pointer: LatestPointer; state: Record<string, unknown>; statePath: string } {
   const latest = join(dir, 'latest.json');
   if (!existsSync(dir)) fail('loadCheckpoint', `checkpoint directory ${dir} does not exist`);
   if (!existsSync(latest)) fail('loadCheckpoint', `${latest} not found: ${dir} holds no complete checkpoint`);
@@ -98,12 +106,11 @@ export function loadCheckpoint(dir: string): CheckpointData {
   } catch (e) {
     return fail('loadCheckpoint', `${latest} is not valid JSON (${(e as Error).message})`);
   }
+  if (ptr === null || typeof ptr !== 'object') fail('loadCheckpoint', `${latest}: expected an object { step, weights, optim, state }, got ${JSON.stringify(ptr)}`);
   for (const k of ['weights', 'optim', 'state'] as const) {
-    if (typeof ptr[k] !== 'string') fail('loadCheckpoint', `${latest}: expected a file name in '${k}'`);
+    if (typeof ptr[k] !== 'string') fail('loadCheckpoint', `${latest}: expected a file name in '${k}', got ${JSON.stringify(ptr[k])}`);
     if (!existsSync(join(dir, ptr[k]))) fail('loadCheckpoint', `${latest} names ${ptr[k]}, which does not exist in ${dir}`);
   }
-  const weights = readSafetensors(join(dir, ptr.weights)).tensors;
-  const optTensors = readSafetensors(join(dir, ptr.optim)).tensors;
   const statePath = join(dir, ptr.state);
   let state: Record<string, unknown>;
   try {
@@ -111,9 +118,18 @@ export function loadCheckpoint(dir: string): CheckpointData {
   } catch (e) {
     return fail('loadCheckpoint', `${statePath} is not valid JSON (${(e as Error).message})`);
   }
-  if (state.format !== 'minigan-checkpoint') fail('loadCheckpoint', `${statePath} is not a minigan checkpoint (format ${JSON.stringify(state.format)})`);
+  if (state === null || typeof state !== 'object' || state.format !== 'minigan-checkpoint') fail('loadCheckpoint', `${statePath} is not a minigan checkpoint (format ${JSON.stringify(state?.format)})`);
+  if (!Number.isInteger(state.step) || (state.step as number) < 0) fail('loadCheckpoint', `${statePath}: step must be a non-negative integer, got ${JSON.stringify(state.step)}`);
+  return { pointer: ptr, state, statePath };
+}
+
+/** Reads the checkpoint `latest.json` in `dir` names, with clear errors for missing or damaged files. */
+export function loadCheckpoint(dir: string): LoadedCheckpoint {
+  const { pointer: ptr, state, statePath } = readCheckpointState(dir);
+  const weights = readSafetensors(join(dir, ptr.weights)).tensors;
+  const optTensors = readSafetensors(join(dir, ptr.optim)).tensors;
   const optim = joinTensors(state.optim, optTensors, join(dir, ptr.optim));
-  return { step: Number(state.step), weights, optim, state };
+  return { step: Number(state.step), weights, optim, state, files: { weights: join(dir, ptr.weights), optim: join(dir, ptr.optim), state: statePath } };
 }
 
 /** Splits `G.<key>`/`D.<key>` weights into the two state dicts. */
