@@ -6,6 +6,7 @@ export { loadFashionMnist, FASHION_MNIST_CLASSES, SYSTEM_FASHION_MNIST_DIR, BUND
 // io: crash-safe writes and safetensors
 export { atomicWriteFile, type AtomicWriteOptions } from './io/atomic.ts';
 export { writeSafetensors, readSafetensors, parseSafetensors, encodeSafetensors, type Safetensors, type WriteSafetensorsOptions } from './io/safetensors.ts';
+export { loadModuleWeights, saveModuleWeights, type LoadWeightsOptions } from './io/weights.ts';
 // metrics: toy mode-collapse metrics, Fréchet distance, symmetric eigen-solver
 export { toyMetrics, modeCounts, reverseKl, TOY_METRIC_SAMPLES, type ToyMetrics, type ToyMetricsOptions, type ToyTarget } from './metrics/toy.ts';
 export { frechetDistance, frechetDistanceFromFeatures, meanCov } from './metrics/frechet.ts';

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, fail } from '@minigan/tensor';
-import { atomicWriteFile } from '../io/atomic.ts';
+import { atomicWriteFile, type AtomicWriteOptions } from '../io/atomic.ts';
 import { readSafetensors, writeSafetensors } from '../io/safetensors.ts';
 
 /** Marker for a tensor moved out of a JSON tree into a safetensors file. */
@@ -68,24 +68,44 @@ export interface LatestPointer { step: number; weights: string; optim: string; s
 
 const pad = (n: number) => String(n).padStart(6, '0');
 
-/** Writes a checkpoint atomically into `dir` and then points `latest.json` at it; keeps the newest `keep`. */
-export function saveCheckpoint(dir: string, data: CheckpointData, keep = 2): string {
+/**
+ * Writes a checkpoint atomically into `dir` and then points `latest.json` at it; keeps the newest
+ * `keep`. `write` goes to every file write (its `onChunk` hook lets tests fail a write half-way).
+ */
+export function saveCheckpoint(dir: string, data: CheckpointData, keep = 2, write: AtomicWriteOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   const base = `step-${pad(data.step)}`;
   const optTensors: Record<string, Tensor> = {};
   const optTree = splitTensors(data.optim, 'optim', optTensors);
   const files = { weights: `${base}.weights.safetensors`, optim: `${base}.optim.safetensors`, state: `${base}.state.json` };
-  writeSafetensors(join(dir, files.weights), data.weights, { format: 'pt', writer: 'minigan', step: String(data.step) });
-  writeSafetensors(join(dir, files.optim), optTensors, { writer: 'minigan' });
-  atomicWriteFile(join(dir, files.state), JSON.stringify({ format: 'minigan-checkpoint', version: 1, step: data.step, optim: optTree, ...data.state }));
+  writeSafetensors(join(dir, files.weights), data.weights, { format: 'pt', writer: 'minigan', step: String(data.step) }, write);
+  writeSafetensors(join(dir, files.optim), optTensors, { writer: 'minigan' }, write);
+  atomicWriteFile(join(dir, files.state), JSON.stringify({ format: 'minigan-checkpoint', version: 1, step: data.step, optim: optTree, ...data.state }), write);
   const pointer: LatestPointer = { step: data.step, ...files };
-  atomicWriteFile(join(dir, 'latest.json'), JSON.stringify(pointer, null, 2) + '\n');
+  atomicWriteFile(join(dir, 'latest.json'), JSON.stringify(pointer, null, 2) + '\n', write);
   prune(dir, keep);
   return join(dir, files.weights);
 }
 
-/** Removes all but the newest `keep` checkpoints (never the one latest.json names). */
+/** True when a process with this id exists (signal 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, but not ours
+  }
+}
+
+/**
+ * Removes all but the newest `keep` checkpoints (never the one latest.json names), and the
+ * temporary files of writers that died mid-write (a killed process cannot clean up after itself).
+ */
 function prune(dir: string, keep: number): void {
+  for (const f of readdirSync(dir)) {
+    const pid = /^\.(?:step-\d+\..*|latest\.json)\.tmp-(\d+)-\d+$/.exec(f)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) unlinkSync(join(dir, f));
+  }
   const steps = [...new Set(readdirSync(dir).map((f) => /^step-(\d+)\./.exec(f)?.[1]).filter((s): s is string => s !== undefined))].sort();
   for (const s of steps.slice(0, Math.max(0, steps.length - keep))) {
     for (const f of readdirSync(dir)) if (f.startsWith(`step-${s}.`)) unlinkSync(join(dir, f));

@@ -9,6 +9,7 @@ import { lrFactor, validateConfig, type RunConfig } from './config.ts';
 import { makeDataSource, type DataSource } from './data.ts';
 import { loadCheckpoint, prefixKeys, saveCheckpoint, splitModels } from './checkpoint.ts';
 import type { TensorDatasetState } from '../data/dataset.ts';
+import type { AtomicWriteOptions } from '../io/atomic.ts';
 
 /** One row of the history: what the step saw. */
 export interface HistoryRecord {
@@ -157,14 +158,14 @@ export class GanRun {
     return new Rng(`${this.config.seed}:${tag}:${this.step}`);
   }
 
-  /** Writes a checkpoint of the current state into `dir`. */
-  save(dir: string): string {
+  /** Writes a checkpoint of the current state into `dir` (`write`: options of each file write). */
+  save(dir: string, write: AtomicWriteOptions = {}): string {
     return saveCheckpoint(dir, {
       step: this.step,
       weights: { ...prefixKeys(this.G.stateDict(), 'G'), ...prefixKeys(this.D.stateDict(), 'D'), fixed_noise_for_samples: this.fixedNoise } as Record<string, Tensor>,
       optim: { G: this.optG.stateDict(), D: this.optD.stateDict() },
       state: { config: this.config, rng: this.rng.state(), data: this.data.state(), skipped: this.skipped, history: this.history },
-    });
+    }, 2, write);
   }
 
   /**
