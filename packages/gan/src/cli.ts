@@ -9,7 +9,10 @@ import { GanRun, trainAsync, type HistoryRecord, type ResumeOverrides } from './
 import { ConfigError, makeConfig, PRESETS, type RunConfig } from './train/config.ts';
 import { NonFiniteError } from './step.ts';
 import { readCheckpointState } from './train/checkpoint.ts';
-import { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, type RunMetrics } from './train/outputs.ts';
+import type { RunMetrics } from './train/outputs.ts';
+
+/** Run outputs pull in the chart renderers (~0.5 s to load): only commands that write them wait for that. */
+const outputs = () => import('./train/outputs.ts');
 
 /** A mistake in how the command was called: one line, exit code 2. */
 export class UsageError extends Error {
@@ -347,7 +350,8 @@ async function cmdTrain(argv: string[]): Promise<number> {
   bar?.start(total, run.step, { speed: '-', lossD: '-', lossG: '-', dReal: '-', dFake: '-' });
   const every = Math.max(1, Math.floor(total / 10));
   const payload = (r: HistoryRecord) => ({ speed: fmt((r.step - startStep) / ((performance.now() - t0) / 1000), 0), lossD: fmt(r.lossD), lossG: fmt(r.lossG), dReal: fmt(r.dReal), dFake: fmt(r.dFake) });
-  const snapshots = v['no-report'] ? null : await import('./train/outputs.ts').then((m) => m.snapshotter(out, run));
+  const { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, snapshotter } = await outputs();
+  const snapshots = v['no-report'] ? null : snapshotter(out, run);
   let failure: unknown = null;
   try {
     await trainAsync(run, {
@@ -419,15 +423,13 @@ async function cmdSample(argv: string[]): Promise<number> {
   const n = intFlag('sample', v, 'n', 1) ?? 1000;
   const seed = intFlag('sample', v, 'seed', 0) ?? 0;
   const run = GanRun.load(checkpointDirOf(v.checkpoint));
+  const { writeSamplesCsv, writeImageGrid } = await outputs();
   const ext = run.data.sampler ? '.csv' : '.png';
   if (!v.out.toLowerCase().endsWith(ext)) throw new UsageError(`minigan sample: --out must be a ${ext} file for ${run.config.data} data, got '${v.out}'`);
   mkdirSync(dirname(resolve(v.out)), { recursive: true });
   const x = run.sample(n, new Rng(`sample:${seed}`));
   if (run.data.sampler) writeSamplesCsv(v.out, x);
-  else {
-    const { writeImageGrid } = await import('./train/outputs.ts');
-    writeImageGrid(v.out, x);
-  }
+  else writeImageGrid(v.out, x);
   console.log(`Wrote ${n} samples from step ${run.step} to ${v.out}.`);
   return 0;
 }
@@ -439,6 +441,7 @@ async function cmdEval(argv: string[]): Promise<number> {
   const run = GanRun.load(checkpointDirOf(v.checkpoint));
   const n = intFlag('eval', v, 'n', 1);
   const seed = intFlag('eval', v, 'seed', 0) ?? 0;
+  const { evaluateRun, formatMetrics } = await outputs();
   const m = evaluateRun(run, { ...(n !== undefined ? { n } : {}), rng: new Rng(`eval:${seed}`) });
   console.log(v.json ? JSON.stringify(m) : formatMetrics(m));
   return 0;
