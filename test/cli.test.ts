@@ -150,7 +150,8 @@ describe('bad input: one line saying what is wrong and what is allowed', () => {
   });
 });
 
-describe('the command as a process', () => {
+// These wait on child processes, so they run side by side (the same work, less waiting).
+describe.concurrent('the command as a process', () => {
   it('a usage error: exit 2, one line on stderr, no stack; --debug shows the stack', async () => {
     const [plain, debug] = await Promise.all([minigan(['train', '--steps', '-3']), minigan(['train', '--steps', '-3', '--debug'])]);
     expect(plain.code).toBe(2);
@@ -214,55 +215,55 @@ describe('the command as a process', () => {
     const run = GanRun.load(join(out, 'checkpoints'));
     for (const t of [...Object.values(run.G.stateDict()), ...Object.values(run.D.stateDict())]) expect(t.toFlat().every(Number.isFinite)).toBe(true);
   });
-});
 
-describe('Ctrl-C and SIGTERM during training', () => {
-  // gauss1d at batch 16: a few thousand steps a second, so the run is well under way when the
-  // first progress line (step 200 of 2000) appears, and far from done when the signal lands.
-  const args = (out: string) => ['train', '--preset', 'gauss1d', '--steps', '2000', '--batch-size', '16', '--seed', '11', '--out', out, '--no-report'];
+  describe('Ctrl-C and SIGTERM during training', () => {
+    // gauss1d at batch 16: a few thousand steps a second, so the run is well under way when the
+    // first progress line (step 200 of 2000) appears, and far from done when the signal lands.
+    const args = (out: string) => ['train', '--preset', 'gauss1d', '--steps', '2000', '--batch-size', '16', '--seed', '11', '--out', out, '--no-report'];
 
-  /** Starts a run and sends `sig` once it reports progress. */
-  const interrupt = (out: string, sig: NodeJS.Signals) => {
-    let sent = false;
-    return minigan(args(out), (soFar, child) => {
-      if (!sent && /^step \d+\/2000/m.test(soFar)) {
-        sent = true;
-        child.kill(sig);
-      }
+    /** Starts a run and sends `sig` once it reports progress. */
+    const interrupt = (out: string, sig: NodeJS.Signals) => {
+      let sent = false;
+      return minigan(args(out), (soFar, child) => {
+        if (!sent && /^step \d+\/2000/m.test(soFar)) {
+          sent = true;
+          child.kill(sig);
+        }
+      });
+    };
+
+    it('SIGINT writes a checkpoint at the current step and exits 130; --resume then matches an uninterrupted run bit for bit', async () => {
+      const cut = join(tmp, 'sigint'), whole = join(tmp, 'whole');
+      const [r, w] = await Promise.all([interrupt(cut, 'SIGINT'), minigan([...args(whole), '--quiet'])]);
+      expect(r.code).toBe(130);
+      expect(r.stderr).toMatch(/^\nSIGINT: stopping after this step and writing a checkpoint/);
+      const at = Number(/Interrupted by SIGINT at step (\d+): checkpoint written to /.exec(r.stdout)?.[1]);
+      expect(at).toBeGreaterThanOrEqual(200);
+      expect(at).toBeLessThan(2000);
+      expect(latest(join(cut, 'checkpoints')).step).toBe(at);
+
+      const res = await minigan(['train', '--out', cut, '--resume', '--quiet', '--no-report']);
+      expect([res.code, res.stderr]).toEqual([0, '']);
+      expect(res.stdout).toContain(`Resuming gauss1d from step ${at} of 2000`);
+      expect(w.code).toBe(0);
+      // Bit for bit: the final weights and optimizer files, and the whole state (history, RNG, …).
+      const [a, b] = [join(cut, 'checkpoints'), join(whole, 'checkpoints')];
+      expect(latest(a)).toEqual(latest(b));
+      expect(sha(join(a, latest(a).weights))).toBe(sha(join(b, latest(b).weights)));
+      expect(sha(join(a, latest(a).optim))).toBe(sha(join(b, latest(b).optim)));
+      expect(readFileSync(join(a, latest(a).state), 'utf8')).toBe(readFileSync(join(b, latest(b).state), 'utf8'));
+      expect(readFileSync(join(cut, 'history.csv'), 'utf8')).toBe(readFileSync(join(whole, 'history.csv'), 'utf8'));
     });
-  };
 
-  it('SIGINT writes a checkpoint at the current step and exits 130; --resume then matches an uninterrupted run bit for bit', async () => {
-    const cut = join(tmp, 'sigint'), whole = join(tmp, 'whole');
-    const [r, w] = await Promise.all([interrupt(cut, 'SIGINT'), minigan([...args(whole), '--quiet'])]);
-    expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/^\nSIGINT: stopping after this step and writing a checkpoint/);
-    const at = Number(/Interrupted by SIGINT at step (\d+): checkpoint written to /.exec(r.stdout)?.[1]);
-    expect(at).toBeGreaterThanOrEqual(200);
-    expect(at).toBeLessThan(2000);
-    expect(latest(join(cut, 'checkpoints')).step).toBe(at);
-
-    const res = await minigan(['train', '--out', cut, '--resume', '--quiet', '--no-report']);
-    expect([res.code, res.stderr]).toEqual([0, '']);
-    expect(res.stdout).toContain(`Resuming gauss1d from step ${at} of 2000`);
-    expect(w.code).toBe(0);
-    // Bit for bit: the final weights and optimizer files, and the whole state (history, RNG, …).
-    const [a, b] = [join(cut, 'checkpoints'), join(whole, 'checkpoints')];
-    expect(latest(a)).toEqual(latest(b));
-    expect(sha(join(a, latest(a).weights))).toBe(sha(join(b, latest(b).weights)));
-    expect(sha(join(a, latest(a).optim))).toBe(sha(join(b, latest(b).optim)));
-    expect(readFileSync(join(a, latest(a).state), 'utf8')).toBe(readFileSync(join(b, latest(b).state), 'utf8'));
-    expect(readFileSync(join(cut, 'history.csv'), 'utf8')).toBe(readFileSync(join(whole, 'history.csv'), 'utf8'));
-  });
-
-  it('SIGTERM does the same and exits 143', async () => {
-    const out = join(tmp, 'sigterm');
-    const r = await interrupt(out, 'SIGTERM');
-    expect(r.code).toBe(143);
-    const at = Number(/Interrupted by SIGTERM at step (\d+)/.exec(r.stdout)?.[1]);
-    expect(at).toBeGreaterThanOrEqual(200);
-    expect(at).toBeLessThan(2000);
-    expect(latest(join(out, 'checkpoints')).step).toBe(at);
-    expect(GanRun.load(join(out, 'checkpoints')).history.length).toBe(at);
+    it('SIGTERM does the same and exits 143', async () => {
+      const out = join(tmp, 'sigterm');
+      const r = await interrupt(out, 'SIGTERM');
+      expect(r.code).toBe(143);
+      const at = Number(/Interrupted by SIGTERM at step (\d+)/.exec(r.stdout)?.[1]);
+      expect(at).toBeGreaterThanOrEqual(200);
+      expect(at).toBeLessThan(2000);
+      expect(latest(join(out, 'checkpoints')).step).toBe(at);
+      expect(GanRun.load(join(out, 'checkpoints')).history.length).toBe(at);
+    });
   });
 });
