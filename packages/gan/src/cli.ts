@@ -2,13 +2,17 @@
 // other failures print one line and exit 1; --debug shows the stack.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Rng } from '@minigan/tensor';
-import { GanRun, train, type HistoryRecord } from './train/run.ts';
-import { makeConfig, PRESETS, type RunConfig } from './train/config.ts';
+import { GanRun, trainAsync, type HistoryRecord, type ResumeOverrides } from './train/run.ts';
+import { ConfigError, makeConfig, PRESETS, type RunConfig } from './train/config.ts';
 import { NonFiniteError } from './step.ts';
-import { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, type RunMetrics } from './train/outputs.ts';
+import { readCheckpointState } from './train/checkpoint.ts';
+import type { RunMetrics } from './train/outputs.ts';
+
+/** Run outputs pull in the chart renderers (~0.5 s to load): only commands that write them wait for that. */
+const outputs = () => import('./train/outputs.ts');
 
 /** A mistake in how the command was called: one line, exit code 2. */
 export class UsageError extends Error {
@@ -80,12 +84,77 @@ Options:
   --json             print the metrics as JSON`,
 };
 
+/** The help line of a flag (`--steps N   total training steps …`), to say what a flag takes. */
+function flagHelp(cmd: string, name: string): string | null {
+  const line = (HELP[cmd] ?? '').split('\n').find((l) => l.trimStart().startsWith(`--${name} `) || l.trim() === `--${name}`);
+  return line === undefined ? null : line.trim().replace(/\s{2,}/, ': ');
+}
+
+/** Levenshtein distance, to suggest the flag a typo meant. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** What to tell someone who typed an unknown flag: the nearest flag, or all of them when few. */
+function unknownFlag(cmd: string, token: string, options: Flags): UsageError {
+  const names = Object.keys(options);
+  const typed = token.replace(/^-+/, '').split('=')[0]!;
+  const near = names.map((n) => ({ n, d: n.startsWith(typed) && typed.length >= 2 ? 0 : editDistance(typed, n) })).sort((x, y) => x.d - y.d)[0];
+  // A typo is a prefix or a letter or two off; a one-letter flag is too short to guess from.
+  const hint = near !== undefined && near.d <= (typed.length >= 5 ? 2 : typed.length >= 3 ? 1 : 0) ? `did you mean --${near.n}?` : names.length <= 8 ? `expected one of ${names.map((n) => `--${n}`).join(', ')}` : `see 'minigan ${cmd} --help' for the options`;
+  return new UsageError(`minigan ${cmd}: unknown option '${token.split('=')[0]}'; ${hint}`);
+}
+
+/** A value that starts with '-' but is a number (so `--seed -1` means the number, not a flag). */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
+/**
+ * Parses flags strictly, with messages that say what is wrong and what is allowed. Node's
+ * parseArgs alone would call `--steps -3` "ambiguous" and `--steps --lr 1` a value for steps;
+ * here a negative number is the flag's value (checked for range later), and a flag followed by
+ * another flag or nothing is missing its value.
+ */
 function parse(cmd: string, argv: string[], options: Flags): Record<string, string | boolean | undefined> {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === '--') throw new UsageError(`minigan ${cmd}: unexpected '--'; this command takes only --flags (see 'minigan ${cmd} --help')`);
+    if (!tok.startsWith('-') || tok === '-') {
+      throw new UsageError(`minigan ${cmd}: unexpected argument '${tok}'; this command takes only --flags${i > 0 && argv[i - 1]!.startsWith('--') && !argv[i - 1]!.includes('=') ? ` (${argv[i - 1]} takes no value)` : ''} (see 'minigan ${cmd} --help')`);
+    }
+    const long = tok.startsWith('--');
+    const [rawName, inline] = long ? [tok.slice(2).split('=')[0]!, tok.includes('=') ? tok.slice(tok.indexOf('=') + 1) : undefined] : [tok.slice(1), undefined];
+    const name = long ? rawName : Object.keys(options).find((k) => options[k]!.short === rawName);
+    const spec = name === undefined ? undefined : options[name];
+    if (name === undefined || spec === undefined) throw unknownFlag(cmd, tok, options);
+    if (spec.type === 'boolean') {
+      if (inline !== undefined) throw new UsageError(`minigan ${cmd}: --${name} is a switch and takes no value, got '${inline}'`);
+      args.push(tok);
+      continue;
+    }
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('-') && !NEGATIVE_NUMBER.test(next))) {
+        const help = flagHelp(cmd, name);
+        throw new UsageError(`minigan ${cmd}: --${name} needs a value${next === undefined ? '' : `, got the flag '${next}'`}${help ? ` (${help})` : ''}`);
+      }
+      value = next;
+      i++;
+    }
+    args.push(`--${name}=${value}`);
+  }
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/, '');
-    throw new UsageError(`minigan ${cmd}: ${msg} (see 'minigan ${cmd} --help')`);
+    // Not expected after the checks above; kept so that a parseArgs error is still one line.
+    throw new UsageError(`minigan ${cmd}: ${(e as Error).message.split('\n')[0]} (see 'minigan ${cmd} --help')`);
   }
 }
 
@@ -128,13 +197,11 @@ function choiceFlag<C extends string>(cmd: string, v: Record<string, unknown>, n
   return s as C;
 }
 
-/** Builds the run config from flags (without touching the disk). */
-export function configFromFlags(v: Record<string, unknown>): RunConfig {
+/** The config fields the flags set (only those given), checked for type and range. */
+export function overridesFromFlags(v: Record<string, unknown>): Partial<RunConfig> & { pack?: number } {
   const cmd = 'train';
-  const preset = (v.preset as string | undefined) ?? 'ring8';
-  if (!PRESETS[preset]) throw new UsageError(`minigan train: --preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
-  const o: Partial<RunConfig> = {};
-  const set = <K extends keyof RunConfig>(k: K, x: RunConfig[K] | undefined) => { if (x !== undefined) o[k] = x; };
+  const o: Partial<RunConfig> & { pack?: number } = {};
+  const set = <K extends keyof typeof o>(k: K, x: (typeof o)[K] | undefined) => { if (x !== undefined) o[k] = x; };
   set('steps', intFlag(cmd, v, 'steps', 1));
   set('seed', intFlag(cmd, v, 'seed', 0));
   set('batchSize', intFlag(cmd, v, 'batch-size', 1));
@@ -160,10 +227,45 @@ export function configFromFlags(v: Record<string, unknown>): RunConfig {
     if (!existsSync(v['data-dir'])) throw new UsageError(`minigan train: --data-dir ${v['data-dir']} does not exist`);
     o.dataDir = resolve(v['data-dir']);
   }
-  const pack = intFlag(cmd, v, 'pack', 1);
+  set('pack', intFlag(cmd, v, 'pack', 1));
+  return o;
+}
+
+/** Builds the run config from flags (without touching the disk). */
+export function configFromFlags(v: Record<string, unknown>): RunConfig {
+  const preset = (v.preset as string | undefined) ?? 'ring8';
+  if (!PRESETS[preset]) throw new UsageError(`minigan train: --preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
+  const { pack, ...o } = overridesFromFlags(v);
   const c = makeConfig(preset, o);
   if (pack !== undefined) c.model.pack = pack;
   return c;
+}
+
+/** Flags whose config field a resumed run may change, and flags that must match the checkpoint. */
+const RESUME_CHANGEABLE = { 'lr': 'lrD', 'lr-d': 'lrD', 'lr-g': 'lrG', 'lr-decay-from': 'lrDecayFrom', 'lr-decay-to': 'lrDecayTo', 'betas': 'betas', 'd-steps': 'dSteps', 'g-loss': 'gLoss', 'label-smoothing': 'labelSmoothing', 'checkpoint-every': 'checkpointEvery', 'snapshot-every': 'snapshotEvery', 'log-every': 'logEvery', 'on-non-finite': 'onNonFinite', 'data-dir': 'dataDir', 'steps': 'steps' } as const;
+const RESUME_FIXED = { 'preset': 'preset', 'seed': 'seed', 'batch-size': 'batchSize', 'data-limit': 'dataLimit', 'pack': 'pack' } as const;
+
+/**
+ * The overrides of a resumed run: hyper-parameters may change (printed, since the run then no
+ * longer repeats the original bit for bit); what decides the architecture, the data or the
+ * random stream must match the checkpoint.
+ */
+function resumeOverrides(v: Record<string, unknown>, saved: RunConfig): ResumeOverrides {
+  const o = overridesFromFlags(v);
+  const savedOf = (field: string): unknown => (field === 'pack' ? saved.model.pack : (saved as unknown as Record<string, unknown>)[field]);
+  const given = (field: string): unknown => (field === 'preset' ? v.preset : (o as Record<string, unknown>)[field]);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const [flag, field] of Object.entries(RESUME_FIXED)) {
+    if (v[flag] === undefined || same(given(field), savedOf(field))) continue;
+    throw new UsageError(`minigan train: --${flag} cannot change when resuming (the checkpoint has ${JSON.stringify(savedOf(field))}, got ${JSON.stringify(given(field))}); start a new run with another --out instead`);
+  }
+  const out: ResumeOverrides = {};
+  for (const [flag, field] of Object.entries(RESUME_CHANGEABLE)) {
+    if (v[flag] === undefined) continue;
+    (out as Record<string, unknown>)[field] = (o as Record<string, unknown>)[field];
+    if (flag === 'lr') out.lrG = o.lrG!;
+  }
+  return out;
 }
 
 function checkpointDirOf(dir: string): string {
@@ -176,32 +278,63 @@ function checkpointDirOf(dir: string): string {
 
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
+/** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** `batchSize` → `--batch-size`. */
+const flagOf = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The run a `train` command works on: a new one from the flags, or the one in --out resumed. */
+function openRun(v: Record<string, unknown>, out: string, ckDir: string): GanRun {
+  try {
+    if (!v.resume) {
+      const config = configFromFlags(v);
+      if (existsSync(join(ckDir, 'latest.json'))) throw new UsageError(`minigan train: ${out} already holds a run; pass --resume to continue it or choose another --out`);
+      const run = GanRun.create(config);
+      console.log(describe(run));
+      return run;
+    }
+    if (!existsSync(join(ckDir, 'latest.json'))) throw new UsageError(`minigan train: --resume needs a checkpoint in ${ckDir}, found none`);
+    const { state } = readCheckpointState(ckDir);
+    const saved = state.config as RunConfig;
+    const overrides = resumeOverrides(v, saved);
+    const at = state.step as number;
+    if (overrides.steps !== undefined && overrides.steps < at) throw new UsageError(`minigan train: --steps must be ≥ ${at} (the checkpoint's step) when resuming, got ${overrides.steps}`);
+    const run = GanRun.load(ckDir, overrides);
+    console.log(`Resuming ${run.config.preset} from step ${run.step} of ${run.config.steps} (${ckDir}).`);
+    const changed = Object.keys(overrides).filter((k) => k !== 'steps' && JSON.stringify((saved as unknown as Record<string, unknown>)[k]) !== JSON.stringify((run.config as unknown as Record<string, unknown>)[k]));
+    if (changed.length > 0) {
+      console.log(`  Changed from the checkpoint (the run no longer repeats the original exactly): ${changed.map((k) => `${k} ${JSON.stringify((saved as unknown as Record<string, unknown>)[k])} → ${JSON.stringify((run.config as unknown as Record<string, unknown>)[k])}`).join(', ')}.`);
+    }
+    return run;
+  } catch (e) {
+    // A value only the loaded data can refute (a batch larger than the dataset) is still a
+    // mistake in the flags: say it in their terms.
+    if (e instanceof ConfigError) throw new UsageError(`minigan train: ${flagOf(e.field)} must be ${e.allowed}, got ${e.got}`);
+    throw e;
+  }
+}
+
 async function cmdTrain(argv: string[]): Promise<number> {
   const v = parse('train', argv, TRAIN_FLAGS);
   if (v.help) { console.log(HELP.train); return 0; }
   const out = resolve((v.out as string | undefined) ?? join('runs', (v.preset as string | undefined) ?? 'ring8'));
   const ckDir = join(out, 'checkpoints');
-  let run: GanRun;
-  if (v.resume) {
-    if (!existsSync(join(ckDir, 'latest.json'))) throw new UsageError(`minigan train: --resume needs a checkpoint in ${ckDir}, found none`);
-    const steps = intFlag('train', v, 'steps', 1);
-    run = GanRun.load(ckDir, steps !== undefined ? { steps } : {});
-    console.log(`Resuming ${run.config.preset} from step ${run.step} of ${run.config.steps} (${ckDir}).`);
-  } else {
-    const config = configFromFlags(v);
-    if (config.batchSize * config.model.pack > 0 && config.data === 'fashion') {
-      // The dataset checks the batch against its size and names both.
-    }
-    if (existsSync(join(ckDir, 'latest.json'))) throw new UsageError(`minigan train: ${out} already holds a run; pass --resume to continue it or choose another --out`);
-    run = GanRun.create(config);
-    console.log(describe(run));
-  }
+  const run = openRun(v, out, ckDir);
   mkdirSync(ckDir, { recursive: true });
   writeFileSync(join(out, 'config.json'), JSON.stringify(run.config, null, 2) + '\n');
 
-  // Ctrl-C / SIGTERM: finish the current step, write a checkpoint, exit.
-  let interrupted: string | null = null;
-  const onSignal = (sig: string) => () => { interrupted = sig; };
+  // Ctrl-C / SIGTERM: stop before the next step, write a checkpoint of the steps done, exit.
+  // A second signal quits at once; checkpoints are written atomically, so the previous one stays
+  // whole even if that happens in the middle of writing.
+  const abort = new AbortController();
+  let interrupted: keyof typeof SIGNAL_EXIT | null = null;
+  const onSignal = (sig: keyof typeof SIGNAL_EXIT) => () => {
+    if (interrupted !== null) process.exit(SIGNAL_EXIT[sig]);
+    interrupted = sig;
+    abort.abort();
+    process.stderr.write(`\n${sig}: stopping after this step and writing a checkpoint (send it again to quit at once)\n`);
+  };
   const sigint = onSignal('SIGINT'), sigterm = onSignal('SIGTERM');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
@@ -217,18 +350,19 @@ async function cmdTrain(argv: string[]): Promise<number> {
   bar?.start(total, run.step, { speed: '-', lossD: '-', lossG: '-', dReal: '-', dFake: '-' });
   const every = Math.max(1, Math.floor(total / 10));
   const payload = (r: HistoryRecord) => ({ speed: fmt((r.step - startStep) / ((performance.now() - t0) / 1000), 0), lossD: fmt(r.lossD), lossG: fmt(r.lossG), dReal: fmt(r.dReal), dFake: fmt(r.dFake) });
-  const snapshots = v['no-report'] ? null : await import('./train/outputs.ts').then((m) => m.snapshotter(out, run));
+  const { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, snapshotter } = await outputs();
+  const snapshots = v['no-report'] ? null : snapshotter(out, run);
   let failure: unknown = null;
   try {
-    train(run, {
+    await trainAsync(run, {
       checkpointDir: ckDir,
+      signal: abort.signal,
       onStep: (r) => {
         if (bar) bar.update(r.step, payload(r));
         else if (!v.quiet && (r.step % every === 0 || r.step === total)) {
           const p = payload(r);
-          console.log(`step ${r.step}/${total}  ${p.speed} steps/s  loss_D ${p.lossD}  loss_G ${p.lossG}  D(x) ${p.dReal}  D(G(z)) ${p.dFake}`);
+          console.log(`step ${r.step}/${total}  ${p.speed} steps/s  loss_D ${p.lossD}  loss_G ${p.lossG}  D(x) ${p.dReal}  D(G(z)) ${p.dFake}${r.skipped > 0 ? `  skipped ${r.skipped}` : ''}`);
         }
-        return interrupted === null;
       },
       ...(snapshots ? { onSnapshot: snapshots.onSnapshot } : {}),
     });
@@ -242,14 +376,21 @@ async function cmdTrain(argv: string[]): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   writeHistoryCsv(join(out, 'history.csv'), run.history);
   if (failure instanceof NonFiniteError) {
-    console.error(`minigan train: ${failure.message}. The last good checkpoint is in ${ckDir}; try a lower --lr, or --on-non-finite skip.`);
+    let kept = `no checkpoint was written before it (--checkpoint-every N keeps one every N steps)`;
+    if (existsSync(join(ckDir, 'latest.json'))) {
+      const at = readCheckpointState(ckDir).state.step as number;
+      kept = `the last good checkpoint (step ${at}) is kept in ${ckDir}; continue from it with --resume and a lower --lr, or --on-non-finite skip`;
+    }
+    console.error(`minigan train: ${failure.message}; ${kept}`);
+    if (v.debug) console.error(failure.stack);
     return 1;
   }
   if (failure) throw failure;
-  if (interrupted) {
+  if (interrupted !== null) {
     console.log(`Interrupted by ${interrupted} at step ${run.step}: checkpoint written to ${ckDir}. Continue with: minigan train --out ${out} --resume`);
-    return 130;
+    return SIGNAL_EXIT[interrupted];
   }
+  if (run.skipped > 0) console.log(`Skipped ${run.skipped} step(s) whose loss or gradients were not finite (--on-non-finite skip); see the 'skipped' column of history.csv.`);
   console.log(`Trained ${run.step - startStep} steps in ${seconds.toFixed(1)} s (${((run.step - startStep) / seconds).toFixed(0)} steps/s).`);
   const metrics: RunMetrics = evaluateRun(run);
   writeFileSync(join(out, 'metrics.json'), JSON.stringify({ ...metrics, seconds }, null, 2) + '\n');
@@ -282,12 +423,13 @@ async function cmdSample(argv: string[]): Promise<number> {
   const n = intFlag('sample', v, 'n', 1) ?? 1000;
   const seed = intFlag('sample', v, 'seed', 0) ?? 0;
   const run = GanRun.load(checkpointDirOf(v.checkpoint));
+  const { writeSamplesCsv, writeImageGrid } = await outputs();
+  const ext = run.data.sampler ? '.csv' : '.png';
+  if (!v.out.toLowerCase().endsWith(ext)) throw new UsageError(`minigan sample: --out must be a ${ext} file for ${run.config.data} data, got '${v.out}'`);
+  mkdirSync(dirname(resolve(v.out)), { recursive: true });
   const x = run.sample(n, new Rng(`sample:${seed}`));
   if (run.data.sampler) writeSamplesCsv(v.out, x);
-  else {
-    const { writeImageGrid } = await import('./train/outputs.ts');
-    writeImageGrid(v.out, x);
-  }
+  else writeImageGrid(v.out, x);
   console.log(`Wrote ${n} samples from step ${run.step} to ${v.out}.`);
   return 0;
 }
@@ -299,6 +441,7 @@ async function cmdEval(argv: string[]): Promise<number> {
   const run = GanRun.load(checkpointDirOf(v.checkpoint));
   const n = intFlag('eval', v, 'n', 1);
   const seed = intFlag('eval', v, 'seed', 0) ?? 0;
+  const { evaluateRun, formatMetrics } = await outputs();
   const m = evaluateRun(run, { ...(n !== undefined ? { n } : {}), rng: new Rng(`eval:${seed}`) });
   console.log(v.json ? JSON.stringify(m) : formatMetrics(m));
   return 0;
@@ -309,7 +452,8 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const debug = argv.includes('--debug');
   try {
-    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP.main); return cmd === undefined ? 2 : 0; }
+    if (cmd === undefined) { console.error(HELP.main); return 2; }
+    if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP.main); return 0; }
     if (cmd === 'train') return await cmdTrain(rest);
     if (cmd === 'sample') return await cmdSample(rest);
     if (cmd === 'eval') return await cmdEval(rest);
@@ -317,7 +461,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error;
     if (debug) console.error(err.stack ?? err);
-    else console.error(err instanceof UsageError ? err.message : `minigan: ${err.message}`);
+    // One line (a message with line breaks, e.g. from JSON.parse, is joined); --debug for the stack.
+    else console.error((err instanceof UsageError ? err.message : `minigan: ${err.message}`).replace(/\s*\n\s*/g, ' '));
     return err instanceof UsageError ? 2 : 1;
   }
 }

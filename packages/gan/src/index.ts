@@ -6,6 +6,7 @@ export { loadFashionMnist, FASHION_MNIST_CLASSES, SYSTEM_FASHION_MNIST_DIR, BUND
 // io: crash-safe writes and safetensors
 export { atomicWriteFile, type AtomicWriteOptions } from './io/atomic.ts';
 export { writeSafetensors, readSafetensors, parseSafetensors, encodeSafetensors, type Safetensors, type WriteSafetensorsOptions } from './io/safetensors.ts';
+export { loadModuleWeights, saveModuleWeights, type LoadWeightsOptions } from './io/weights.ts';
 // metrics: toy mode-collapse metrics, Fréchet distance, symmetric eigen-solver
 export { toyMetrics, modeCounts, reverseKl, TOY_METRIC_SAMPLES, type ToyMetrics, type ToyMetricsOptions, type ToyTarget } from './metrics/toy.ts';
 export { frechetDistance, frechetDistanceFromFeatures, meanCov } from './metrics/frechet.ts';
@@ -19,11 +20,11 @@ export { checkXml, type XmlSummary } from './plot/xml.ts';
 // models, objectives and the training step
 export { mlpGenerator, mlpDiscriminator, buildModels, MODEL_PRESETS, type GeneratorOptions, type DiscriminatorOptions, type ModelSpec, type Activation, type OutActivation } from './models.ts';
 export { discriminatorLoss, generatorLoss, type GeneratorLossKind, type DiscriminatorLossOptions } from './objectives.ts';
-export { ganStep, discriminatorStep, generatorStep, gradNorm, NonFiniteError, type GanParts, type StepOptions, type NonFinitePolicy, type DStepResult, type GStepResult } from './step.ts';
+export { ganStep, discriminatorStep, generatorStep, gradNorm, NonFiniteError, type NonFiniteDetail, type UpdatePhase, type GanParts, type StepOptions, type NonFinitePolicy, type DStepResult, type GStepResult } from './step.ts';
 // runs: config and presets, the loop, checkpoints, outputs
-export { PRESETS, makeConfig, validateConfig, lrFactor, type RunConfig, type DataName } from './train/config.ts';
+export { PRESETS, ConfigError, makeConfig, validateConfig, lrFactor, type RunConfig, type DataName } from './train/config.ts';
 export { makeDataSource, toySampler, type DataSource } from './train/data.ts';
-export { GanRun, train, FIXED_NOISE, type HistoryRecord, type TrainCallbacks, type TrainOptions } from './train/run.ts';
-export { saveCheckpoint, loadCheckpoint, splitModels, prefixKeys, type CheckpointData, type LatestPointer } from './train/checkpoint.ts';
+export { GanRun, train, trainAsync, FIXED_NOISE, MAX_SKIPPED_IN_A_ROW, type HistoryRecord, type TrainCallbacks, type TrainOptions, type TrainAsyncOptions, type ResumeOverrides } from './train/run.ts';
+export { saveCheckpoint, loadCheckpoint, readCheckpointState, splitModels, prefixKeys, type CheckpointData, type LoadedCheckpoint, type LatestPointer } from './train/checkpoint.ts';
 export { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, writeImageGrid, snapshotter, type RunMetrics } from './train/outputs.ts';
 export { fashionClassifier, crossEntropy, classifierLogits, predictClasses, classifierAccuracy, trainFashionClassifier, saveFashionClassifier, loadFashionClassifier, defaultFashionClassifier, fashionFeatures, fid, classHistogram, FASHION_CLASSIFIER_FILE, FASHION_CLASSIFIER_SIZES, type LabelledImages, type TrainClassifierOptions, type ClassifierEpoch } from './metrics/classifier.ts';

@@ -26,17 +26,60 @@ export interface StepOptions {
   labelSmoothing?: number;
   /** PacGAN packing m: D judges m samples at once. Batches then hold B·m rows. Default 1. */
   pack?: number;
-  /** 'stop' (default) throws `NonFiniteError` before any weight moves; 'skip' skips the update. */
+  /**
+   * 'stop' (default) throws `NonFiniteError` before the weights move; 'skip' skips that model's
+   * update instead. A weight that an update itself made non-finite throws under both.
+   */
   onNonFinite?: NonFinitePolicy;
   /** Step number, for error messages. */
   step?: number;
 }
 
-/** Thrown when a loss or gradient stops being finite; names the step, the model and the quantity. */
+/** Which model's update saw the non-finite value. */
+export type UpdatePhase = 'D' | 'G';
+
+/** What went non-finite, where. */
+export interface NonFiniteDetail {
+  /** Step number (1-based). */
+  step: number;
+  /** The update that saw it. */
+  model: UpdatePhase;
+  /** What it was, e.g. `loss_D`, `D's output on the real batch`, `the gradient of G's '0.weight'`. */
+  quantity: string;
+  /** The first non-finite value (NaN, Infinity or -Infinity). */
+  value: number;
+  /** Its index, for tensors. */
+  index?: readonly number[] | null | undefined;
+  /** True when an update itself made a weight non-finite (so the weights did change). */
+  afterUpdate?: boolean | undefined;
+}
+
+/**
+ * Thrown when something a step computes stops being finite: the real batch, G's output, D's
+ * output, a loss, a gradient, or a weight after an update. Names the step, the update (D or G),
+ * the quantity, its value and, for tensors, the first bad index.
+ */
 export class NonFiniteError extends Error {
-  constructor(readonly step: number, readonly model: 'D' | 'G', readonly quantity: string, readonly value: number) {
-    super(`training diverged at step ${step}: ${quantity} of ${model} is ${value} (not finite); the weights were not updated`);
+  readonly step: number;
+  readonly model: UpdatePhase;
+  readonly quantity: string;
+  readonly value: number;
+  readonly index: readonly number[] | null;
+  readonly afterUpdate: boolean;
+
+  constructor(d: NonFiniteDetail, note?: string) {
+    const at = d.index ? ` at index [${d.index.join(',')}]` : '';
+    const what = d.afterUpdate
+      ? `the ${d.model} update made ${d.quantity} ${d.value}${at}`
+      : `${d.quantity} is ${d.value}${at} in the ${d.model} update, so ${d.model}'s weights were not updated`;
+    super(`training diverged at step ${d.step}: ${what}${note ? `; ${note}` : ''}`);
     this.name = 'NonFiniteError';
+    this.step = d.step;
+    this.model = d.model;
+    this.quantity = d.quantity;
+    this.value = d.value;
+    this.index = d.index ?? null;
+    this.afterUpdate = d.afterUpdate ?? false;
   }
 }
 
@@ -49,6 +92,8 @@ export function gradNorm(m: nn.Module): number {
     const d = g.toFlat();
     for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
   }
+  // Squares of float32 values sum to at most ~1e83 in double, so the norm is finite exactly
+  // when every gradient element is.
   return Math.sqrt(s);
 }
 
@@ -78,7 +123,9 @@ export interface DStepResult {
   /** Mean of σ(D(G(z))) over the fake batch. */
   dFake: number;
   gradNormD: number;
+  /** True when the update was skipped (onNonFinite 'skip'); `nonFinite` says why. */
   skipped: boolean;
+  nonFinite: NonFiniteError | null;
 }
 
 /** Result of a G update. */
@@ -86,12 +133,53 @@ export interface GStepResult {
   lossG: number;
   gradNormG: number;
   skipped: boolean;
+  nonFinite: NonFiniteError | null;
 }
 
-function check(opts: StepOptions, model: 'D' | 'G', quantity: string, v: number): boolean {
-  if (Number.isFinite(v)) return true;
-  if ((opts.onNonFinite ?? 'stop') === 'stop') throw new NonFiniteError(opts.step ?? 0, model, quantity, v);
-  return false;
+/** Under 'stop' throws the error; under 'skip' returns it, for the caller to skip the update. */
+function policy(opts: StepOptions, err: NonFiniteError | null): NonFiniteError | null {
+  if (err !== null && (opts.onNonFinite ?? 'stop') === 'stop') throw err;
+  return err;
+}
+
+/** Null when the number is finite; otherwise the policy applies. */
+function checkNumber(opts: StepOptions, model: UpdatePhase, quantity: string, v: number): NonFiniteError | null {
+  return policy(opts, Number.isFinite(v) ? null : new NonFiniteError({ step: opts.step ?? 0, model, quantity, value: v }));
+}
+
+/** Null when every element is finite; otherwise the policy applies, naming the first bad element. */
+function checkTensor(opts: StepOptions, model: UpdatePhase, quantity: string, t: Tensor): NonFiniteError | null {
+  const bad = T.firstNonFinite(t);
+  return policy(opts, bad === null ? null : new NonFiniteError({ step: opts.step ?? 0, model, quantity, value: bad.value, index: bad.index }));
+}
+
+/** Null for a finite gradient norm; otherwise names the first parameter whose gradient is not finite. */
+function checkGradient(opts: StepOptions, model: UpdatePhase, m: nn.Module, norm: number): NonFiniteError | null {
+  if (Number.isFinite(norm)) return null;
+  for (const [name, p] of m.namedParameters()) {
+    const bad = p.grad === null ? null : T.firstNonFinite(p.grad);
+    if (bad) return policy(opts, new NonFiniteError({ step: opts.step ?? 0, model, quantity: `the gradient of ${model}'s '${name}'`, value: bad.value, index: bad.index }));
+  }
+  return policy(opts, new NonFiniteError({ step: opts.step ?? 0, model, quantity: `${model}'s gradient norm`, value: norm }));
+}
+
+/**
+ * After an update: every weight must still be finite (a huge learning rate can overflow them
+ * even when the gradients were fine). This cannot be skipped, as the update already happened,
+ * so it throws under either policy; the check keeps a bad state out of the next checkpoint.
+ */
+function checkWeights(opts: StepOptions, model: UpdatePhase, m: nn.Module): void {
+  for (const [name, p] of m.namedParameters()) {
+    const d = p.value.toFlat();
+    // A sum is finite exactly when every float32 term is (at most ~1e45 in double); one pass
+    // without branches, then the slow search only when something is wrong.
+    let s = 0;
+    for (let i = 0; i < d.length; i++) s += d[i]!;
+    if (Number.isFinite(s)) continue;
+    const bad = T.firstNonFinite(p.value);
+    if (bad === null) continue; // float64 weights whose sum overflowed, all finite
+    throw new NonFiniteError({ step: opts.step ?? 0, model, quantity: `${model}'s weight '${name}'`, value: bad.value, index: bad.index, afterUpdate: true });
+  }
 }
 
 /**
@@ -102,23 +190,30 @@ function check(opts: StepOptions, model: 'D' | 'G', quantity: string, v: number)
 export function discriminatorStep(parts: GanParts, real: Tensor, z: Tensor, opts: StepOptions = {}): DStepResult {
   const { G, D, optD } = parts;
   const m = opts.pack ?? 1;
+  const skip = (nonFinite: NonFiniteError, lossD = NaN, dReal = NaN, dFake = NaN): DStepResult => ({ lossD, dReal, dFake, gradNormD: NaN, skipped: true, nonFinite });
+  // Each quantity is checked where it is made, so the message names the first thing that went
+  // non-finite (the loss itself refuses NaN logits, so they are caught before it).
+  let bad = checkTensor(opts, 'D', 'the real batch x', real);
+  if (bad) return skip(bad);
   // G runs in train mode (BatchNorm uses batch statistics and updates its running ones, as in
   // PyTorch), but nothing is recorded: the fake is a constant for D's update.
   const fake = noGrad(() => G.forward(new Variable(z)).value); // [B·m, zDim] → [B·m, d]
+  if ((bad = checkTensor(opts, 'D', "G's output G(z)", fake))) return skip(bad);
   const fakeLogits = D.forward(asInput(packRows(fake, m))); // [B, m·d] → [B, 1]
   const realLogits = D.forward(asInput(packRows(real, m)));
+  if ((bad = checkTensor(opts, 'D', "D's output (logit) on the generated batch", fakeLogits.value))) return skip(bad);
+  if ((bad = checkTensor(opts, 'D', "D's output (logit) on the real batch", realLogits.value))) return skip(bad);
+  const dReal = meanSigmoid(realLogits), dFake = meanSigmoid(fakeLogits);
   const { loss } = discriminatorLoss(fakeLogits, realLogits, opts.labelSmoothing === undefined ? {} : { labelSmoothing: opts.labelSmoothing });
   optD.zeroGrad();
   const lossD = loss.item();
-  let ok = check(opts, 'D', 'loss_D', lossD);
-  let norm = NaN;
-  if (ok) {
-    loss.backward();
-    norm = gradNorm(D);
-    ok = check(opts, 'D', 'gradient norm', norm);
-    if (ok) optD.step();
-  }
-  return { lossD, dReal: meanSigmoid(realLogits), dFake: meanSigmoid(fakeLogits), gradNormD: norm, skipped: !ok };
+  if ((bad = checkNumber(opts, 'D', 'loss_D', lossD))) return skip(bad, lossD, dReal, dFake);
+  loss.backward();
+  const norm = gradNorm(D);
+  if ((bad = checkGradient(opts, 'D', D, norm))) return skip(bad, lossD, dReal, dFake);
+  optD.step();
+  checkWeights(opts, 'D', D);
+  return { lossD, dReal, dFake, gradNormD: norm, skipped: false, nonFinite: null };
 }
 
 /**
@@ -133,20 +228,22 @@ export function generatorStep(parts: GanParts, z: Tensor, opts: StepOptions = {}
   const saved = dParams.map((p) => p.requiresGrad);
   for (const p of dParams) p.requiresGrad = false;
   try {
+    const skip = (nonFinite: NonFiniteError, lossG = NaN): GStepResult => ({ lossG, gradNormG: NaN, skipped: true, nonFinite });
     const fake = G.forward(new Variable(z)); // [B·m, zDim] → [B·m, d]
+    let bad = checkTensor(opts, 'G', "G's output G(z)", fake.value);
+    if (bad) return skip(bad);
     const logits = D.forward(asInput(packRows(fake, m))); // → [B, 1]
+    if ((bad = checkTensor(opts, 'G', "D's output (logit) on G(z)", logits.value))) return skip(bad);
     const loss = generatorLoss(logits, opts.gLoss ?? 'ns');
     optG.zeroGrad();
     const lossG = loss.item();
-    let ok = check(opts, 'G', 'loss_G', lossG);
-    let norm = NaN;
-    if (ok) {
-      loss.backward();
-      norm = gradNorm(G);
-      ok = check(opts, 'G', 'gradient norm', norm);
-      if (ok) optG.step();
-    }
-    return { lossG, gradNormG: norm, skipped: !ok };
+    if ((bad = checkNumber(opts, 'G', 'loss_G', lossG))) return skip(bad, lossG);
+    loss.backward();
+    const norm = gradNorm(G);
+    if ((bad = checkGradient(opts, 'G', G, norm))) return skip(bad, lossG);
+    optG.step();
+    checkWeights(opts, 'G', G);
+    return { lossG, gradNormG: norm, skipped: false, nonFinite: null };
   } finally {
     dParams.forEach((p, i) => { p.requiresGrad = saved[i]!; });
   }
@@ -156,5 +253,5 @@ export function generatorStep(parts: GanParts, z: Tensor, opts: StepOptions = {}
 export function ganStep(parts: GanParts, real: Tensor, zD: Tensor, zG: Tensor, opts: StepOptions = {}): DStepResult & GStepResult {
   const d = discriminatorStep(parts, real, zD, opts);
   const g = generatorStep(parts, zG, opts);
-  return { ...d, ...g, skipped: d.skipped || g.skipped };
+  return { ...d, ...g, skipped: d.skipped || g.skipped, nonFinite: d.nonFinite ?? g.nonFinite };
 }

@@ -16,8 +16,8 @@
 //   x = +∞: ℓ → (1 − y)·x, finite (= 0, with gradient 0) only where y = 1;
 //   x = −∞: ℓ → −p·y·x, finite (= 0, with gradient 0) only where y = 0 (or posWeight is 0).
 // Anywhere else the loss is infinite and we throw, naming the index, logit and target.
-// NaN logits propagate (loss and gradient NaN), as in PyTorch, so a diverging training run
-// can notice and report the step.
+// NaN logits throw, naming the index (PyTorch would return NaN): like `bce`, which refuses a
+// NaN probability, and so that a NaN never turns into a silently NaN mean.
 import * as T from '@minigan/tensor';
 import type { Tensor } from '@minigan/tensor';
 import { asVariable, record, type Variable } from '@minigan/autograd';
@@ -66,6 +66,9 @@ export function bceWithLogits(logits: LossInput, target: LossInput, opts: BceWit
   for (let i = 0; i < n; i++) {
     const xi = xf[i]!, yi = yf[i]!;
     let l: number;
+    if (xi !== xi) {
+      T.fail(op, `logits ${T.fmtShape(shape)} has NaN at index ${fmtIndex(T.unravelIndex(i, shape))}; logits must be numbers (±Infinity is allowed where the loss has a finite limit)`);
+    }
     if (xi === Infinity || xi === -Infinity) {
       anyInfinite = true;
       const p = pw === null ? 1 : pw[i]!;

@@ -90,12 +90,10 @@ describe('infinite logits', () => {
     expect(() => bceWithLogits(T.tensor([Infinity]), param(T.tensor([1])))).toThrow('bceWithLogits: logits [1] contain ±Infinity and target requires grad');
   });
 
-  it('NaN logits propagate as NaN (a training loop reports the step), as in PyTorch', () => {
-    const x = param(T.tensor([NaN, 0]));
-    const l = bceWithLogits(x, T.tensor([1, 1]));
-    expect(Number.isNaN(l.item())).toBe(true);
-    l.backward();
-    expect(Number.isNaN(x.grad!.get(0))).toBe(true);
-    expect(x.grad!.get(1)).toBeCloseTo(-0.25, 7);
+  it('NaN logits throw, naming the op, the shape and the first bad index (as bce does for a NaN probability)', () => {
+    expect(() => bceWithLogits(T.tensor([0.5, NaN]), T.tensor([0, 1]))).toThrow('bceWithLogits: logits [2] has NaN at index [1]; logits must be numbers');
+    expect(() => bceWithLogits(param(T.tensor([[0, 1], [NaN, NaN]], [2, 2], 'float64')), T.zeros([2, 2], 'float64'), { reduction: 'none' })).toThrow('bceWithLogits: logits [2,2] has NaN at index [1,0]');
+    // A NaN behind a finite weight of 0 is still refused: 0 · NaN is NaN.
+    expect(() => bceWithLogits(T.tensor([NaN]), T.tensor([1]), { weight: 0 })).toThrow('bceWithLogits: logits [1] has NaN at index [0]');
   });
 });

@@ -5,6 +5,18 @@ import { MODEL_PRESETS, type ModelSpec } from '../models.ts';
 import type { GeneratorLossKind } from '../objectives.ts';
 import type { NonFinitePolicy } from '../step.ts';
 
+/**
+ * A config value that does not fit something only known once the data is loaded (e.g. a batch
+ * larger than the dataset): names the field, what it got and what is allowed, so the command
+ * line can report it as a mistake in its flags.
+ */
+export class ConfigError extends Error {
+  constructor(readonly field: keyof RunConfig | 'pack', readonly got: number | string, readonly allowed: string) {
+    super(`config: ${field} must be ${allowed}, got ${got}`);
+    this.name = 'ConfigError';
+  }
+}
+
 /** Data sets a run can train on. */
 export type DataName = 'ring8' | 'grid25' | 'gauss1d' | 'mixture1d' | 'fashion';
 

@@ -4,7 +4,7 @@ import type { Rng, Tensor } from '@minigan/tensor';
 import { gaussian1d, grid2d, mixture1d, ring2d, type ToySampler } from '../data/toy.ts';
 import { TensorDataset, type TensorDatasetState } from '../data/dataset.ts';
 import { loadFashionMnist, type FashionMnist } from '../data/fashion.ts';
-import type { DataName, RunConfig } from './config.ts';
+import { ConfigError, type DataName, type RunConfig } from './config.ts';
 
 /** A source of real batches. */
 export interface DataSource {
@@ -45,6 +45,12 @@ export function makeDataSource(c: RunConfig): DataSource {
     };
   }
   const images = loadFashionMnist({ split: 'train', ...(c.dataDir ? { dataDir: c.dataDir } : {}), ...(c.dataLimit > 0 ? { limit: c.dataLimit } : {}) });
+  const rows = images.images.shape[0]!;
+  if (c.batchSize * c.model.pack > rows) {
+    const from = `${rows} images in ${images.source.dir}${c.dataLimit > 0 && images.source.total > rows ? ` after dataLimit ${c.dataLimit}` : ''}`;
+    const allowed = c.model.pack > 1 ? `at most ${Math.floor(rows / c.model.pack)} with pack ${c.model.pack} (batchSize × pack rows per batch; the training set has ${from})` : `at most ${rows} (the training set has ${from})`;
+    throw new ConfigError('batchSize', c.batchSize, allowed);
+  }
   const ds = new TensorDataset(images.images, { batchSize: c.batchSize * c.model.pack, shuffle: true, dropLast: true });
   return {
     name: c.data, dim: 784, sampler: null, images,
