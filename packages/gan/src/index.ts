@@ -25,5 +25,6 @@ export { PRESETS, makeConfig, validateConfig, lrFactor, type RunConfig, type Dat
 export { makeDataSource, toySampler, type DataSource } from './train/data.ts';
 export { GanRun, train, FIXED_NOISE, type HistoryRecord, type TrainCallbacks, type TrainOptions } from './train/run.ts';
 export { saveCheckpoint, loadCheckpoint, splitModels, prefixKeys, type CheckpointData, type LatestPointer } from './train/checkpoint.ts';
-export { evaluateRun, formatMetrics, writeHistoryCsv, writeSamplesCsv, writeImageGrid, snapshotter, type RunMetrics } from './train/outputs.ts';
+export { evaluateRun, imageEvalSize, formatMetrics, writeHistoryCsv, writeSamplesCsv, writeImageGrid, snapshotter, type RunMetrics } from './train/outputs.ts';
 export { fashionClassifier, crossEntropy, classifierLogits, predictClasses, classifierAccuracy, trainFashionClassifier, saveFashionClassifier, loadFashionClassifier, defaultFashionClassifier, fashionFeatures, fid, classHistogram, FASHION_CLASSIFIER_FILE, FASHION_CLASSIFIER_SIZES, type LabelledImages, type TrainClassifierOptions, type ClassifierEpoch } from './metrics/classifier.ts';
+export { fashionReference, imageMetrics, maxReferenceSize, formatClassHistogram, shippedClassifierAccuracy, type FashionReference, type ImageMetrics } from './metrics/images.ts';
