@@ -177,7 +177,7 @@ export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRu
         const n = im.n.toLocaleString('en-US');
         const text = `The FID-like score is the Fréchet distance between Gaussians fitted to the penultimate features (64 numbers per image) of the shipped Fashion-MNIST classifier, for ${n} generated images and ${n} real test images from ${im.source}. It is ${im.fid.toFixed(2)} here; two real sets of the same size (${n} training images against the same test images) score ${im.fidFloor.toFixed(2)}, the floor. The score is biased upwards at small sizes, so compare scores only at the same size, and next to the floor. It is not comparable with published FIDs, which use Inception-v3 features.`;
         if (fids.length > 1) {
-          sections.push({ heading: 'FID-like score over training', text, image: await chart('fid', lineChart({ title: `FID-like score (${n} images per set)`, x: fids.map((f) => f.step), series: { generated: fids.map((f) => f.fid), 'real vs real (floor)': fids.map(() => im.fidFloor) }, xLabel: 'step', yLabel: 'FID-like', logY: true })) });
+          sections.push({ heading: 'FID-like score over training', text, image: await chart('fid', lineChart({ title: `FID-like score (${n} images per set)`, x: fids.map((f) => f.step), series: { generated: fids.map((f) => f.fid), 'real vs real': fids.map(() => im.fidFloor) }, xLabel: 'step', yLabel: 'FID-like', logY: true })) });
         } else sections.push({ heading: 'FID-like score', text });
         const total = (c: readonly number[]) => c.reduce((a, b) => a + b, 0);
         const pct = (c: number, t: number) => `${(100 * c / Math.max(1, t)).toFixed(1)}%`;
