@@ -200,7 +200,7 @@ writeChart(join(args.out, 'd-outputs'), await lineChart({ title: 'D(x) on real a
 writeChart(join(args.out, 'fid'), await lineChart({ title: `FID-like score (${evalN} images per set; log scale)`, x: snaps.map((s) => s.step), series: { generated: snaps.map((s) => s.metrics.fid), 'real vs real': snaps.map(() => ref.floor) }, yLabel: 'FID-like', logY: true }));
 const report = writeReport(args.out, {
   title: '05 — The course GAN on Fashion-MNIST',
-  intro: `G (noise, 64 numbers → 784 pixels) and D (784 pixels → logit) of the course GAN, trained for ${cfg.steps} steps on ${nTrain.toLocaleString('en-US')} images. Made by \`${args.command}\` in ${num(clock.seconds(), 0)} s.\n\n${words.join(' ')}`,
+  intro: `G (noise, 64 numbers → 784 pixels) and D (784 pixels → logit) of the course GAN, trained for ${cfg.steps} steps on ${nTrain.toLocaleString('en-US')} images. Made by \`${args.command}\` in ${num(clock.seconds(), 0)} s.\n\n${words.join(' ').replace(/\n/g, ' ')}`,
   config: { preset: cfg.preset, steps: cfg.steps, seed: cfg.seed, batchSize: cfg.batchSize, lr: cfg.lrD, betas: cfg.betas, G: `${cfg.model.zDim} → ${cfg.model.gHidden.join(' → ')} → 784 (BatchNorm + ReLU, Sigmoid)`, D: `784 → ${cfg.model.dHidden.join(' → ')} → 1 (LeakyReLU ${cfg.model.dSlope})`, data: data.source.dir, 'training images': nTrain },
   metrics: { 'FID-like score': final.fid, 'real-vs-real floor': ref.floor, 'untrained G': untrained.fid, 'images per set': evalN, 'training time (s)': Number(trainSeconds.toFixed(0)) },
   sections: [
