@@ -98,7 +98,7 @@ export const BAD_INPUT: [string[], number, string | RegExp][] = [
   [['train', 'ring8'], 2, "minigan train: unexpected argument 'ring8'; this command takes only --flags (see 'minigan train --help')"],
   [['train', '--quiet', 'yes'], 2, "minigan train: unexpected argument 'yes'; this command takes only --flags (--quiet takes no value) (see 'minigan train --help')"],
   [['train', '--resume=yes'], 2, "minigan train: --resume is a switch and takes no value, got 'yes'"],
-  [['eval', '-x'], 2, "minigan eval: unknown option '-x'; expected one of --checkpoint, --n, --seed, --json, --debug, --help"],
+  [['eval', '-x'], 2, "minigan eval: unknown option '-x'; expected one of --checkpoint, --n, --seed, --data-dir, --json, --debug, --help"],
   [['frob'], 2, "minigan: unknown command 'frob' (expected train, sample or eval; see 'minigan --help')"],
   // Run directories.
   [['train', '--out', RUN], 2, `minigan train: ${RUN} already holds a run; pass --resume to continue it or choose another --out`],
@@ -111,7 +111,7 @@ export const BAD_INPUT: [string[], number, string | RegExp][] = [
   [['sample', '--checkpoint', RUN, '--out', 'x.png'], 2, "minigan sample: --out must be a .csv file for ring8 data, got 'x.png'"],
   [['sample', '--checkpoint', join(tmp, 'nowhere'), '--out', 'x.csv'], 2, `minigan: checkpoint directory ${join(tmp, 'nowhere')} does not exist`],
   [['eval', '--checkpoint', EMPTY], 2, `minigan: ${EMPTY} holds no checkpoint (expected ${join(EMPTY, 'checkpoints', 'latest.json')})`],
-  [['eval', '--checkpoint', RUN, '--n', '0'], 2, "minigan eval: --n must be an integer ≥ 1, got '0'"],
+  [['eval', '--checkpoint', RUN, '--n', '0'], 2, "minigan eval: --n must be an integer ≥ 2, got '0'"],
   // Data: a missing directory is a flag mistake; damaged files are failures naming file and byte.
   [['train', '--preset', 'fashion', '--data-dir', join(tmp, 'nodata')], 2, `minigan train: --data-dir ${join(tmp, 'nodata')} does not exist`],
   [['train', '--preset', 'fashion', '--data-dir', EMPTY], 1, `minigan: loadFashionMnist: ${EMPTY}: missing train-images-idx3-ubyte[.gz] or train-labels-idx1-ubyte[.gz] for the train split`],

@@ -31,7 +31,7 @@ export const TRAIN_FLAGS: Flags = {
   quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
 const SAMPLE_FLAGS: Flags = { checkpoint: { type: 'string' }, n: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
-const EVAL_FLAGS: Flags = { checkpoint: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+const EVAL_FLAGS: Flags = { checkpoint: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 
 const HELP: Record<string, string> = {
   main: `minigan — train small GANs and look at what they learn
@@ -79,9 +79,15 @@ Options:
 
 Options:
   --checkpoint DIR   a run directory (or its checkpoints/ folder)
-  --n N              samples to evaluate (default: the run's evalSamples, 2,500)
+  --n N              samples to evaluate (default: the run's evalSamples, 2,500; for images at
+                     most the smaller data split: 500 test images in the bundled subset)
   --seed S           noise seed (default 0)
-  --json             print the metrics as JSON`,
+  --data-dir DIR     Fashion-MNIST: compare with the real images in DIR (default: the run's data)
+  --json             print the metrics as JSON
+
+For Fashion-MNIST runs: the FID-like score of n generated images against the first n real test
+images (classifier features), the same score for n real training images (the real-vs-real floor),
+and the classifier's class histogram of the samples.`,
 };
 
 /** The help line of a flag (`--steps N   total training steps …`), to say what a flag takes. */
@@ -410,6 +416,7 @@ function describe(run: GanRun): string {
   const arch = (dims: number[]) => dims.join(' → ');
   return [
     `Training preset '${c.preset}' on ${c.data} for ${c.steps} steps (seed ${c.seed}, batch ${c.batchSize}${m.pack > 1 ? `, packing ${m.pack}` : ''}).`,
+    ...(run.data.images ? [`  Data: ${run.data.images.images.shape[0]!.toLocaleString('en-US')} training images from ${run.data.images.source.kind === 'bundled' ? `the bundled subset (--data-dir DIR reads the full set)` : run.data.images.source.dir}.`] : []),
     `  G: ${arch([m.zDim, ...m.gHidden, m.dataDim])}${m.batchNorm ? ' (BatchNorm + ReLU)' : ''}; D: ${arch([m.dataDim * m.pack, ...m.dHidden, 1])} (LeakyReLU ${m.dSlope}, logits).`,
     `  Each step: ${c.dSteps > 1 ? `${c.dSteps} D updates` : 'a D update'} on (bce(D(G(z)), 0) + bce(D(x), ${1 - c.labelSmoothing})) / 2, then a G update on ${c.gLoss === 'ns' ? 'bce(D(G(z)), 1) (non-saturating)' : 'log(1 − D(G(z))) (minimax)'}; Adam lr ${c.lrD}/${c.lrG}, betas ${c.betas.join('/')}.`,
   ].join('\n');
@@ -438,12 +445,20 @@ async function cmdEval(argv: string[]): Promise<number> {
   const v = parse('eval', argv, EVAL_FLAGS);
   if (v.help) { console.log(HELP.eval); return 0; }
   if (typeof v.checkpoint !== 'string') throw new UsageError(`minigan eval: --checkpoint DIR is required`);
+  let dataDir: string | undefined;
+  if (typeof v['data-dir'] === 'string') {
+    if (!existsSync(v['data-dir'])) throw new UsageError(`minigan eval: --data-dir ${v['data-dir']} does not exist`);
+    dataDir = resolve(v['data-dir']);
+  }
   const run = GanRun.load(checkpointDirOf(v.checkpoint));
-  const n = intFlag('eval', v, 'n', 1);
+  const n = intFlag('eval', v, 'n', 2);
   const seed = intFlag('eval', v, 'seed', 0) ?? 0;
   const { evaluateRun, formatMetrics } = await outputs();
-  const m = evaluateRun(run, { ...(n !== undefined ? { n } : {}), rng: new Rng(`eval:${seed}`) });
+  const m = evaluateRun(run, { ...(n !== undefined ? { n } : {}), ...(dataDir !== undefined ? { dataDir } : {}), rng: new Rng(`eval:${seed}`) });
   console.log(v.json ? JSON.stringify(m) : formatMetrics(m));
+  if (!v.json && m.image && n !== undefined && m.image.n < n) {
+    console.log(`  (--n ${n} is more than the real images available: scored ${m.image.n}, the size of the smaller split in ${m.image.source}; --data-dir DIR names the full set)`);
+  }
   return 0;
 }
 

@@ -128,7 +128,7 @@ describe('a damaged checkpoint gives an error naming the file', () => {
     const other = freshDir();
     train(GanRun.create(toy('gauss1d')), { until: 1, checkpointDir: other });
     copyFileSync(join(other, latest(other).weights), weights);
-    expect(() => GanRun.load(dir)).toThrow(`GanRun.load: ${weights} does not fit G of this run (ring8): loadStateDict: '0.weight' has shape [32,1], expected [128,2]`);
+    expect(() => GanRun.load(dir)).toThrow(`GanRun.load: ${weights} does not fit G of this run (ring8): loadStateDict: '0.weight' has shape ${firstWeight('gauss1d')}, expected ${firstWeight('ring8')}`);
   });
 
   it('a pointer or state file that is damaged or missing is named', () => {
@@ -145,6 +145,12 @@ describe('a damaged checkpoint gives an error naming the file', () => {
   });
 });
 
+/** The shape of G's first weight in a preset, `[hidden₀,zDim]`, as the error message prints it. */
+function firstWeight(preset: string): string {
+  const m = makeConfig(preset).model;
+  return `[${m.gHidden[0]},${m.zDim}]`;
+}
+
 describe('loading weights into a model never half-loads', () => {
   it('a file for another architecture names the file and the first key, and changes nothing', () => {
     const ring = GanRun.create(toy());
@@ -152,7 +158,7 @@ describe('loading weights into a model never half-loads', () => {
     const file = join(freshDir() + '-g1d.safetensors');
     saveModuleWeights(oneD.G, file);
     const before = digest(ring.G);
-    expect(() => loadModuleWeights(ring.G, file)).toThrow(`loadModuleWeights: ${file} does not fit this Sequential: loadStateDict: '0.weight' has shape [32,1], expected [128,2]`);
+    expect(() => loadModuleWeights(ring.G, file)).toThrow(`loadModuleWeights: ${file} does not fit this Sequential: loadStateDict: '0.weight' has shape ${firstWeight('gauss1d')}, expected ${firstWeight('ring8')}`);
     expect(digest(ring.G)).toBe(before);
   });
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import * as T from '@minigan/tensor';
 import { Rng, Tensor, fail, fmtShape } from '@minigan/tensor';
 import { toyMetrics, type ToyMetrics } from '../metrics/toy.ts';
+import { fashionReference, formatClassHistogram, imageMetrics, maxReferenceSize, shippedClassifierAccuracy, type ImageMetrics } from '../metrics/images.ts';
+import { FASHION_MNIST_CLASSES } from '../data/fashion.ts';
 import { lineChart, scatterHeatmap, histogram1d } from '../plot/charts.ts';
 import { imageGrid } from '../plot/image.ts';
 import { writeChart, writePng } from '../plot/render.ts';
@@ -12,24 +14,43 @@ import { writeReport, type ReportSection } from '../plot/report.ts';
 import { atomicWriteFile } from '../io/atomic.ts';
 import type { GanRun, HistoryRecord } from './run.ts';
 
-/** Final metrics of a run: the toy metrics for toy data, basic statistics otherwise. */
+/** Final metrics of a run: the toy metrics for toy data, the FID-like score and class histogram for images. */
 export interface RunMetrics {
   step: number;
   data: string;
   toy: ToyMetrics | null;
+  /** Fashion-MNIST: FID-like score against real test images, its real-vs-real floor, class histograms. */
+  image: ImageMetrics | null;
   /** Mean σ(D(x)) and σ(D(G(z))) of the last history record. */
   lastDReal: number | null;
   lastDFake: number | null;
 }
 
-/** Evaluates a run on `n` fresh samples (default: the config's evalSamples, 2,500). */
-export function evaluateRun(run: GanRun, opts: { n?: number; rng?: Rng } = {}): RunMetrics {
-  const n = opts.n ?? run.config.evalSamples;
+/**
+ * The number of images the image metrics of a run compare: `n` (default: the config's
+ * evalSamples), at most the size of the smaller data split (500 with the bundled subset).
+ */
+export function imageEvalSize(run: GanRun, n?: number, dataDir: string | null = run.config.dataDir): number {
+  return Math.min(n ?? run.config.evalSamples, maxReferenceSize(dataDir));
+}
+
+/**
+ * Evaluates a run on `n` fresh samples (default: the config's evalSamples, 2,500; for images at
+ * most the size of the smaller data split, see `imageEvalSize`). Images are compared with the
+ * real images in `dataDir` (default: where the run's own data came from).
+ */
+export function evaluateRun(run: GanRun, opts: { n?: number; rng?: Rng; dataDir?: string | null } = {}): RunMetrics {
   const rng = opts.rng ?? run.evalRng('metrics');
   const last = run.history[run.history.length - 1];
   const sampler = run.data.sampler;
-  const toy = sampler ? toyMetrics(run.sample(n, rng), sampler) : null;
-  return { step: run.step, data: run.config.data, toy, lastDReal: last?.dReal ?? null, lastDFake: last?.dFake ?? null };
+  const toy = sampler ? toyMetrics(run.sample(opts.n ?? run.config.evalSamples, rng), sampler) : null;
+  let image: ImageMetrics | null = null;
+  if (run.data.images) {
+    const dataDir = opts.dataDir === undefined ? run.config.dataDir : opts.dataDir;
+    const n = imageEvalSize(run, opts.n, dataDir);
+    image = imageMetrics(run.sample(n, rng), fashionReference(n, dataDir));
+  }
+  return { step: run.step, data: run.config.data, toy, image, lastDReal: last?.dReal ?? null, lastDFake: last?.dFake ?? null };
 }
 
 /** A few readable lines of metrics. */
@@ -39,6 +60,13 @@ export function formatMetrics(m: RunMetrics): string {
     lines.push(`  modes covered        ${m.toy.modesCovered} / ${m.toy.numModes}`);
     lines.push(`  high-quality samples ${(100 * m.toy.highQuality).toFixed(1)}% of ${m.toy.n} (within 3σ of a mode)`);
     lines.push(`  reverse KL           ${m.toy.reverseKl.toFixed(4)} nats (generated vs real mode histogram)`);
+  }
+  if (m.image) {
+    const n = m.image.n.toLocaleString('en-US');
+    lines.push(`  FID-like score       ${m.image.fid.toFixed(2)} (${n} generated vs ${n} real test images, classifier features; lower is better)`);
+    lines.push(`  real-vs-real floor   ${m.image.fidFloor.toFixed(2)} (${n} real training vs the same ${n} test images)`);
+    lines.push(`  classes of samples   ${formatClassHistogram(m.image.classHistogram)}`);
+    lines.push(`  classes of real      ${formatClassHistogram(m.image.realClassHistogram)}`);
   }
   if (m.lastDReal !== null) lines.push(`  D(x) ${m.lastDReal.toFixed(3)}, D(G(z)) ${(m.lastDFake ?? NaN).toFixed(3)} (last step)`);
   return lines.join('\n');
@@ -92,7 +120,10 @@ export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRu
   mkdirSync(plots, { recursive: true });
   const snaps2d: Snap2d[] = [], snaps1d: Snap1d[] = [];
   const grids: string[] = [];
+  const fids: { step: number; fid: number }[] = [];
   const sampler = run.data.sampler;
+  // Images: the FID-like score at every snapshot, on as many images as the final evaluation.
+  const fidN = run.data.images ? imageEvalSize(run) : 0;
   const take = (r: GanRun): void => {
     const rng = r.evalRng('snapshot');
     if (sampler && sampler.dim === 2) {
@@ -112,6 +143,7 @@ export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRu
       const file = `samples-step-${String(r.step).padStart(6, '0')}.png`;
       writeImageGrid(join(plots, file), r.generate(r.fixedNoise));
       grids.push(file);
+      fids.push({ step: r.step, fid: imageMetrics(r.sample(fidN, rng), fashionReference(fidN, r.config.dataDir)).fid });
     }
   };
   if (run.step === 0) take(run); // the picture before training
@@ -140,8 +172,26 @@ export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRu
         sections.push({ heading: 'Samples over training', text: 'Histograms of real and generated samples with D’s curve, as in figure 1 of the GAN paper.', images: imgs });
       }
       if (grids.length) sections.push({ heading: 'Samples from fixed noise', text: 'The same 64 noise vectors through G at intervals of training.', images: grids.map(rel) });
+      if (m.image) {
+        const im = m.image;
+        const n = im.n.toLocaleString('en-US');
+        const text = `The FID-like score is the Fréchet distance between Gaussians fitted to the penultimate features (64 numbers per image) of the shipped Fashion-MNIST classifier, for ${n} generated images and ${n} real test images from ${im.source}. It is ${im.fid.toFixed(2)} here; two real sets of the same size (${n} training images against the same test images) score ${im.fidFloor.toFixed(2)}, the floor. The score is biased upwards at small sizes, so compare scores only at the same size, and next to the floor. It is not comparable with published FIDs, which use Inception-v3 features.`;
+        if (fids.length > 1) {
+          sections.push({ heading: 'FID-like score over training', text, image: await chart('fid', lineChart({ title: `FID-like score (${n} images per set)`, x: fids.map((f) => f.step), series: { generated: fids.map((f) => f.fid), 'real vs real': fids.map(() => im.fidFloor) }, xLabel: 'step', yLabel: 'FID-like', logY: true })) });
+        } else sections.push({ heading: 'FID-like score', text });
+        const total = (c: readonly number[]) => c.reduce((a, b) => a + b, 0);
+        const pct = (c: number, t: number) => `${(100 * c / Math.max(1, t)).toFixed(1)}%`;
+        const tg = total(im.classHistogram), tr = total(im.realClassHistogram);
+        const acc = shippedClassifierAccuracy();
+        sections.push({
+          heading: 'Classes of the samples',
+          text: `The classifier's predicted class for ${n} generated and ${n} real test images. A generator that drops classes (mode collapse) leaves gaps here.${acc ? ` The classifier is right on ${(100 * acc.accuracy).toFixed(1)}% of ${acc.images.toLocaleString('en-US')} real test images, so even the real column is not exactly 10% per class.` : ''}`,
+          table: { columns: ['class', 'generated', 'real test'], rows: FASHION_MNIST_CLASSES.map((c, i) => [c, pct(im.classHistogram[i]!, tg), pct(im.realClassHistogram[i]!, tr)]) },
+        });
+      }
       const metrics: Record<string, string | number | boolean | null> = { step: m.step, 'wall time (s)': Number(seconds.toFixed(1)) };
       if (m.toy) Object.assign(metrics, { 'modes covered': `${m.toy.modesCovered} / ${m.toy.numModes}`, 'high-quality samples': `${(100 * m.toy.highQuality).toFixed(1)}%`, 'reverse KL (nats)': m.toy.reverseKl });
+      if (m.image) Object.assign(metrics, { 'FID-like score': m.image.fid, 'real-vs-real floor': m.image.fidFloor, 'images per set': m.image.n });
       if (m.lastDReal !== null) Object.assign(metrics, { 'D(x), last step': m.lastDReal, 'D(G(z)), last step': m.lastDFake });
       const r = writeReport(out, { title: `minigan run: ${run.config.preset}`, intro: `A GAN trained on ${run.config.data} for ${run.step} steps with seed ${run.config.seed}.`, config: run.config as unknown as Record<string, unknown>, metrics, sections });
       writeFileSync(join(out, 'history.json'), JSON.stringify(h));
