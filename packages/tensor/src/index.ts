@@ -7,5 +7,6 @@ export { matmul, matmul_, registerMatmulBackend, setMatmulBackend, matmulBackend
 export { gemmNaive, gemmBlocked, jsBackend, type GemmBackend } from './kernels/gemm.ts';
 // Importing the wasm kernel registers the 'wasm' matmul backend and makes it the default where SIMD works.
 export { gemmWasm, wasmBackend, wasmSimdAvailable } from './kernels/wasm.ts';
+export { setThreads, getThreads } from './kernels/threads.ts';
 export { Rng, type RngState } from './rng.ts';
 export { fail, fmtShape, normAxis, checkFinite } from './errors.ts';

@@ -23,7 +23,7 @@
 // the element sits, so results are deterministic, and splitting C's rows or columns between
 // threads would give bit-identical results.
 //
-// Build: see ../build.ts (`--enable simd --runtime stub --noAssert -O3`).
+// Build: see ../build.ts (entry index.ts; `--enable simd,threads --runtime stub --noAssert -O3`, shared memory).
 
 /** Rows of C per micro-tile. */
 const MR: i32 = 4;

@@ -1,71 +1,27 @@
 // The WebAssembly SIMD matmul backend ('wasm'): float32 only, float64 goes to the TypeScript kernel.
 //
-// The kernel (asm/assembly/gemm.ts, built by asm/build.ts, embedded in gemm-wasm-binary.ts) works on
-// its own linear memory. Per call this file copies op(A)'s and op(B)'s stored rows in, runs the
-// kernel, and copies C out: O(MK + KN + MN) copying against O(MNK) arithmetic. Importing this
-// module registers the backend and, when the module validates (i.e. WebAssembly SIMD works),
-// makes it the default; `MINIGAN_MATMUL=js|wasm` in the environment overrides the choice.
+// The kernel (asm/assembly/gemm.ts) works in the kernels' shared memory (wasm-runtime.ts). Per call
+// this file copies op(A)'s and op(B)'s stored rows in, runs the kernel, and copies C out:
+// O(MK + KN + MN) copying against O(MNK) arithmetic. With more than one thread (threads.ts), a
+// large product is cut into blocks of C's columns (or rows, when C is taller than wide), one per
+// thread; each element of C is computed by the same instructions in the same order whichever
+// block it falls in (see the comment at the top of gemm.ts), so results are bit-identical for any
+// thread count. Importing this module registers the backend and, when the module validates (i.e.
+// WebAssembly SIMD works), makes it the default; `MINIGAN_MATMUL=js|wasm` overrides the choice.
 import { fail } from '../errors.ts';
 import { registerMatmulBackend, setMatmulBackend } from '../matmul.ts';
 import type { TypedArray } from '../tensor.ts';
 import { gemmBlocked, type GemmBackend } from './gemm.ts';
-import { GEMM_WASM_BASE64 } from './gemm-wasm-binary.ts';
+import { OP_GEMM, getThreads, join, post } from './threads.ts';
+import { f32, place, resetWorkspace, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
 
-/** The module's exports (see asm/assembly/gemm.ts). */
-interface GemmExports {
-  memory: WebAssembly.Memory;
-  scratchBytes(): number;
-  tileShape(): number;
-  gemm(
-    transA: number, transB: number, M: number, N: number, K: number,
-    a: number, lda: number, b: number, ldb: number, c: number, ldc: number, work: number,
-  ): void;
-}
-
-const PAGE = 65536;
-/** 32-bit wasm memory ends at 4 GiB; stay below it. */
-const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
-
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-const bytes = decodeBase64(GEMM_WASM_BASE64);
-
-/** Whether this JavaScript engine runs the kernel (WebAssembly with the SIMD proposal). */
-export const wasmSimdAvailable: boolean = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
-
-let ex: GemmExports | undefined;
-let heap = new Float32Array(0); // view of ex.memory; replaced whenever the memory grows
-let scratch = 0; // floats of packing scratch at the start of memory
-let MR = 4, NR = 8; // the kernel's tile, read from the module
-
-function exportsOf(): GemmExports {
-  if (ex) return ex;
-  // Synchronous compile (the module is ~2 KB), so importing @minigan/tensor stays synchronous.
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  ex = inst.exports as unknown as GemmExports;
-  scratch = ex.scratchBytes() / 4;
-  const tile = ex.tileShape();
-  MR = tile >>> 16;
-  NR = tile & 0xffff;
-  return ex;
-}
+export { wasmSimdAvailable };
 
 /**
- * Makes the memory at least `floats` float32 long (it never shrinks: the largest product so far
- * sets its size). Growing detaches the old ArrayBuffer, so `heap` is remade (TOOLING.md item 14).
+ * Products smaller than this many multiply-adds stay on one thread: handing a block to a worker
+ * costs a few microseconds, a product of 2^18 multiply-adds ~10 µs.
  */
-function reserve(e: GemmExports, floats: number): void {
-  const need = floats * 4;
-  if (need > MAX_BYTES) fail('matmul', `wasm backend needs ${need} bytes of memory, more than the 4 GiB of 32-bit WebAssembly`);
-  const have = e.memory.buffer.byteLength;
-  if (have < need) e.memory.grow(Math.ceil((need - have) / PAGE));
-  if (heap.buffer !== e.memory.buffer) heap = new Float32Array(e.memory.buffer);
-}
+const PARALLEL_MIN_MACS = 1 << 18;
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
@@ -74,7 +30,7 @@ const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
  * stride of the copy: ld itself when the gaps between rows are small (one contiguous copy of the
  * whole span), else width (row by row, so a narrow view of a wide matrix copies only its part).
  */
-function copyIn(src: Float32Array, off: number, rows: number, width: number, ld: number, dst: number): number {
+function copyIn(heap: Float32Array, src: Float32Array, off: number, rows: number, width: number, ld: number, dst: number): number {
   if (rows === 1 || ld <= 2 * width) {
     heap.set(src.subarray(off, off + (rows - 1) * ld + width), dst);
     return rows === 1 ? width : ld;
@@ -86,6 +42,44 @@ function copyIn(src: Float32Array, off: number, rows: number, width: number, ld:
 /** Floats the stored copy made by copyIn takes. */
 function copySize(rows: number, width: number, ld: number): number {
   return rows === 1 || ld <= 2 * width ? (rows - 1) * ld + width : rows * width;
+}
+
+/**
+ * Runs C = op(A)·op(B) on operands already in the memory (byte pointers), on `threads` threads:
+ * C's columns (or rows) are cut into blocks at multiples of the kernel's tile, so no two threads
+ * write the same tile. Thread 0 (this one) takes the first block.
+ */
+function gemmInMemory(
+  transA: boolean, transB: boolean, M: number, N: number, K: number,
+  a: number, lda: number, b: number, ldb: number, c: number, ldc: number, threads: number,
+): void {
+  const r = runtime();
+  const tA = transA ? 1 : 0, tB = transB ? 1 : 0;
+  const T = M * N * K >= PARALLEL_MIN_MACS ? Math.min(threads, Math.ceil(Math.max(M / r.MR, N / r.NR))) : 1;
+  if (T <= 1) {
+    r.ex.gemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, scratchOf(0));
+    return;
+  }
+  const byCols = N >= M;
+  const step = byCols ? r.NR : r.MR;
+  const total = byCols ? N : M;
+  const part = roundUp(Math.ceil(total / T), step);
+  const jobs: number[][] = [];
+  for (let t = 0, s = 0; s < total; t++, s += part) {
+    const n = Math.min(part, total - s);
+    // Byte offsets of block t: columns s… of op(B) and C, or rows s… of op(A) and C.
+    if (byCols) {
+      const bOff = transB ? s * ldb * 4 : s * 4;
+      jobs.push([tA, tB, M, n, K, a, lda, b + bOff, ldb, c + s * 4, ldc, scratchOf(t)]);
+    } else {
+      const aOff = transA ? s * 4 : s * lda * 4;
+      jobs.push([tA, tB, n, N, K, a + aOff, lda, b, ldb, c + s * ldc * 4, ldc, scratchOf(t)]);
+    }
+  }
+  for (let t = 1; t < jobs.length; t++) post(t, OP_GEMM, jobs[t]!);
+  const j0 = jobs[0]!;
+  r.ex.gemm(j0[0]!, j0[1]!, j0[2]!, j0[3]!, j0[4]!, j0[5]!, j0[6]!, j0[7]!, j0[8]!, j0[9]!, j0[10]!, j0[11]!);
+  for (let t = 1; t < jobs.length; t++) join(t);
 }
 
 /** C = op(A)·op(B) in float32 through the wasm kernel (else gemmBlocked); same contract as GemmBackend.gemm. */
@@ -103,19 +97,20 @@ export function gemmWasm(
     for (let i = 0; i < M; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + N);
     return;
   }
-  const e = exportsOf();
+  const r = runtime();
   // Stored shapes: A is [M, K] or, transposed, [K, M]; B is [K, N] or [N, K].
   const [aRows, aCols] = transA ? [K, M] : [M, K];
   const [bRows, bCols] = transB ? [N, K] : [K, N];
-  // Memory layout in floats, each part 16-byte aligned: scratch | A | B | C (padded to whole tiles).
-  const aAt = scratch;
-  const bAt = aAt + roundUp(copySize(aRows, aCols, lda), 4);
-  const cAt = bAt + roundUp(copySize(bRows, bCols, ldb), 4);
-  const ldcW = roundUp(N, NR);
-  reserve(e, cAt + roundUp(M, MR) * ldcW);
-  const ldaW = copyIn(A, aOff, aRows, aCols, lda, aAt);
-  const ldbW = copyIn(B, bOff, bRows, bCols, ldb, bAt);
-  e.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, aAt * 4, ldaW, bAt * 4, ldbW, cAt * 4, ldcW, 0);
+  // Workspace, in floats, each part 16-byte aligned: A | B | C (C padded to whole tiles).
+  resetWorkspace();
+  const aAt = place(copySize(aRows, aCols, lda));
+  const bAt = place(copySize(bRows, bCols, ldb));
+  const ldcW = roundUp(N, r.NR);
+  const cAt = place(roundUp(M, r.MR) * ldcW);
+  const heap = f32();
+  const ldaW = copyIn(heap, A, aOff, aRows, aCols, lda, aAt);
+  const ldbW = copyIn(heap, B, bOff, bRows, bCols, ldb, bAt);
+  gemmInMemory(transA, transB, M, N, K, aAt * 4, ldaW, bAt * 4, ldbW, cAt * 4, ldcW, getThreads());
   if (ldcW === N && ldc === N) {
     C.set(heap.subarray(cAt, cAt + M * N), cOff);
   } else {
