@@ -3,6 +3,7 @@ import type { NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
 import { Tensor, alloc, type DType, type TypedArray } from './tensor.ts';
 import { checkFinite, fail, fmtShape } from './errors.ts';
+import * as K from './kernels/ops.ts';
 
 /** A tensor or a plain number (a scalar that broadcasts to anything). */
 export type Operand = Tensor | number;
@@ -195,17 +196,17 @@ export function softplus(a: Tensor): Tensor {
   }
   return o;
 }
-/** max(a, 0). NaN stays NaN. */
+/** max(a, 0). NaN stays NaN. (kernels/ops.ts: a SIMD kernel for large float32 tensors.) */
 export function relu(a: Tensor): Tensor {
-  const { x, o, y, n } = flat(a);
-  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v === v ? 0 : v; }
+  const { x, o, y } = flat(a);
+  K.relu(x, y);
   return o;
 }
-/** a where a > 0, else slope·a. */
+/** a where a > 0, else slope·a (the product in double, rounded to the dtype). */
 export function leakyRelu(a: Tensor, slope = 0.01): Tensor {
   checkFinite('leakyRelu', 'slope', slope);
-  const { x, o, y, n } = flat(a);
-  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v * slope; }
+  const { x, o, y } = flat(a);
+  K.leakyRelu(x, y, slope);
   return o;
 }
 /** −1, 0 or 1 by the sign of a. */

@@ -5,8 +5,8 @@ import { need, unaryInput } from './operands.ts';
 /**
  * x · Wᵀ + b: [B, in] · [out, in]ᵀ + [out] → [B, out], as `torch.nn.functional.linear`.
  * Fused for speed (it is every layer of every GAN here): one node instead of transpose + matmul
- * + add; the bias is added into the fresh product by a plain row loop (faster than a broadcast
- * add); the backward uses the kernel's transposed forms:
+ * + add; the bias is added into the fresh product in place (T.kernels.addRowVector, faster than a
+ * broadcast add); the backward uses the kernel's transposed forms:
  *   dx = G · W ([B, out] · [out, in]),  dW = Gᵀ · x ([out, B] · [B, in]),  db = Σ_batch G.
  */
 export function linear(input: Variable | T.Tensor, weight: Variable, bias: Variable | null = null): Variable {
@@ -19,9 +19,8 @@ export function linear(input: Variable | T.Tensor, weight: Variable, bias: Varia
   }
   const y = T.matmul(x.value, weight.value, { transB: true });
   if (bias !== null) {
-    const yd = y.data, bd = bias.value.toFlat();
     const [B, N] = y.shape as [number, number];
-    for (let i = 0; i < B; i++) for (let j = 0, o = i * N; j < N; j++) yd[o + j] = yd[o + j]! + bd[j]!;
+    T.kernels.addRowVector(y.data, B, N, bias.value.toFlat()); // y[i, j] += b[j]
   }
   const parents = bias === null ? [x, weight] : [x, weight, bias];
   return record('linear', y, parents, (g) => [

@@ -22,6 +22,16 @@ export interface KernelExports {
     transA: number, transB: number, M: number, N: number, K: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, work: number,
   ): void;
+  adam(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number): void;
+  relu(x: number, y: number, n: number): void;
+  reluBackward(g: number, y: number, dx: number, n: number): void;
+  leakyRelu(x: number, y: number, n: number, slope: number): void;
+  leakyReluBackward(g: number, x: number, dx: number, n: number, slope: number): void;
+  addRowVector(y: number, rows: number, n: number, ldy: number, b: number): void;
+  sumRows(x: number, rows: number, n: number, ldx: number, acc: number, out: number): void;
+  bnStats(x: number, N: number, C: number, eps: number, mean: number, varSum: number, invstd: number): void;
+  bnForward(x: number, y: number, N: number, C: number, mean: number, invstd: number, gamma: number, beta: number): void;
+  bnBackward(g: number, x: number, dx: number, N: number, C: number, mean: number, invstd: number, scale: number, batch: number, sumG: number, sumGX: number): void;
 }
 
 const PAGE = 65536;
@@ -73,6 +83,7 @@ interface Runtime {
 
 let rt: Runtime | undefined;
 let heap32 = new Float32Array(0);
+let heap64 = new Float64Array(0);
 let top = 0; // workspace bump pointer, bytes
 
 /** The module, memory and exports, made on first use (a synchronous compile: the module is small). */
@@ -109,6 +120,13 @@ export function f32(): Float32Array {
   const buf = runtime().memory.buffer;
   if (heap32.buffer !== buf) heap32 = new Float32Array(buf);
   return heap32;
+}
+
+/** A float64 view of the whole memory as it is now (see f32). */
+export function f64(): Float64Array {
+  const buf = runtime().memory.buffer;
+  if (heap64.buffer !== buf) heap64 = new Float64Array(buf);
+  return heap64;
 }
 
 /** Starts a call's workspace: everything placed by the previous call is given up. */

@@ -1,0 +1,305 @@
+// Kernels of the training step besides matmul, on flat contiguous arrays: ReLU and LeakyReLU
+// forward and backward, a Linear layer's bias add and bias gradient, BatchNorm's statistics,
+// forward and backward, and Adam's float32 update (exported together as `T.kernels`). Each is a
+// plain JavaScript loop — the reference, the float64 path and the path for small arrays — and,
+// for float32, a WebAssembly SIMD kernel (asm/assembly/*.ts) that gives the same bits for every
+// input (see the comments there for why); test/ops.test.ts checks them against each other.
+//
+// The wasm path copies its inputs into the kernels' memory, runs, and copies the result out: a
+// few memcpy's against a loop that is 5–20× faster than the JavaScript one (no branches, four
+// floats per instruction).
+import { fail } from '../errors.ts';
+import type { TypedArray } from '../tensor.ts';
+import { f32, f64, place, resetWorkspace, runtime, wasmSimdAvailable } from './wasm-runtime.ts';
+
+/** Which implementation the kernels of this file use: 'wasm' (default where it runs) or 'js'. */
+export type KernelBackend = 'wasm' | 'js';
+
+let backend: KernelBackend = wasmSimdAvailable ? 'wasm' : 'js';
+
+/** Chooses the implementation of the element-wise, BatchNorm and Adam kernels (both give the same bits). */
+export function setKernelBackend(name: KernelBackend): void {
+  if (name !== 'wasm' && name !== 'js') fail('setKernelBackend', `expected 'wasm' or 'js', got '${String(name)}'`);
+  if (name === 'wasm' && !wasmSimdAvailable) fail('setKernelBackend', 'this JavaScript engine has no WebAssembly SIMD');
+  backend = name;
+}
+
+/** The implementation in use ('wasm' or 'js'). */
+export function kernelBackend(): KernelBackend {
+  return backend;
+}
+
+/** Below this many elements a JavaScript loop beats copying into wasm memory and back. */
+const WASM_MIN = 1024;
+
+/** Whether to take the wasm path: float32 data, big enough, and the wasm backend chosen. */
+const useWasm = (n: number, a: TypedArray): a is Float32Array => backend === 'wasm' && n >= WASM_MIN && a instanceof Float32Array;
+
+/** Places a copy of `a` in the workspace; returns its byte pointer. Call f32() only after all places. */
+function copyIn(a: Float32Array): number {
+  const at = place(a.length);
+  f32().set(a, at);
+  return at * 4;
+}
+
+/** Copies n floats from byte pointer p of the memory into out. */
+function copyOut(p: number, out: Float32Array): void {
+  out.set(f32().subarray(p >>> 2, (p >>> 2) + out.length));
+}
+
+// ---------------------------------------------------------------- ReLU, LeakyReLU
+
+/** y = max(x, 0) (NaN stays NaN, −0 becomes +0). */
+export function relu(x: TypedArray, y: TypedArray): void {
+  const n = x.length;
+  if (useWasm(n, x) && y instanceof Float32Array) {
+    resetWorkspace();
+    const px = copyIn(x);
+    runtime().ex.relu(px, px, n);
+    copyOut(px, y);
+    return;
+  }
+  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v === v ? 0 : v; }
+}
+
+/** dx = g where the ReLU's output y > 0, else 0. */
+export function reluBackward(g: TypedArray, y: TypedArray, dx: TypedArray): void {
+  const n = g.length;
+  if (useWasm(n, g) && y instanceof Float32Array && dx instanceof Float32Array) {
+    resetWorkspace();
+    const pg = copyIn(g), py = copyIn(y);
+    runtime().ex.reluBackward(pg, py, pg, n);
+    copyOut(pg, dx);
+    return;
+  }
+  for (let i = 0; i < n; i++) dx[i] = y[i]! > 0 ? g[i]! : 0;
+}
+
+/** y = x where x > 0, else x·slope (the product in double, rounded to float32 on store). */
+export function leakyRelu(x: TypedArray, y: TypedArray, slope: number): void {
+  const n = x.length;
+  if (useWasm(n, x) && y instanceof Float32Array) {
+    resetWorkspace();
+    const px = copyIn(x);
+    runtime().ex.leakyRelu(px, px, n, slope);
+    copyOut(px, y);
+    return;
+  }
+  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v * slope; }
+}
+
+/** dx = g where the input x > 0, else g·slope. */
+export function leakyReluBackward(g: TypedArray, x: TypedArray, dx: TypedArray, slope: number): void {
+  const n = g.length;
+  if (useWasm(n, g) && x instanceof Float32Array && dx instanceof Float32Array) {
+    resetWorkspace();
+    const pg = copyIn(g), px = copyIn(x);
+    runtime().ex.leakyReluBackward(pg, px, pg, n, slope);
+    copyOut(pg, dx);
+    return;
+  }
+  for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? g[i]! : g[i]! * slope;
+}
+
+// ---------------------------------------------------------------- bias add and bias gradient
+
+/** y[i, j] += b[j] for the rows × n matrix y (contiguous), in place. */
+export function addRowVector(y: TypedArray, rows: number, n: number, b: TypedArray): void {
+  if (useWasm(rows * n, y) && b instanceof Float32Array) {
+    resetWorkspace();
+    const py = copyIn(y.subarray(0, rows * n)), pb = copyIn(b.subarray(0, n));
+    runtime().ex.addRowVector(py, rows, n, n, pb);
+    copyOut(py, y.subarray(0, rows * n));
+    return;
+  }
+  for (let i = 0; i < rows; i++) for (let j = 0, o = i * n; j < n; j++) y[o + j] = y[o + j]! + b[j]!;
+}
+
+/** out[j] = Σ_i x[i, j] over the rows × n matrix x, accumulated in double in row order. */
+export function sumRows(x: TypedArray, rows: number, n: number, out: TypedArray): void {
+  if (useWasm(rows * n, x) && out instanceof Float32Array) {
+    resetWorkspace();
+    const px = copyIn(x.subarray(0, rows * n));
+    const acc = place(2 * n) * 4, po = place(n) * 4;
+    runtime().ex.sumRows(px, rows, n, n, acc, po);
+    copyOut(po, out.subarray(0, n));
+    return;
+  }
+  const acc = new Float64Array(n);
+  for (let i = 0; i < rows; i++) {
+    const base = i * n;
+    for (let j = 0; j < n; j++) acc[j]! += x[base + j]!;
+  }
+  out.set(acc);
+}
+
+// ---------------------------------------------------------------- BatchNorm over [N, C]
+
+/**
+ * Batch statistics of x [N, C]: mean and Σ (x − mean)² per channel in double (sums over n in
+ * order, from +0), and invstd = 1 / √(varSum/N + eps).
+ */
+export function bnStats(x: TypedArray, N: number, C: number, eps: number, mean: Float64Array, varSum: Float64Array, invstd: Float64Array): void {
+  if (useWasm(N * C, x)) {
+    resetWorkspace();
+    const px = copyIn(x.subarray(0, N * C));
+    const pm = place(2 * C) * 4, pv = place(2 * C) * 4, pi = place(2 * C) * 4;
+    runtime().ex.bnStats(px, N, C, eps, pm, pv, pi);
+    const h = f64();
+    mean.set(h.subarray(pm >>> 3, (pm >>> 3) + C));
+    varSum.set(h.subarray(pv >>> 3, (pv >>> 3) + C));
+    invstd.set(h.subarray(pi >>> 3, (pi >>> 3) + C));
+    return;
+  }
+  mean.fill(0);
+  varSum.fill(0);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) mean[c]! += x[n * C + c]!;
+  for (let c = 0; c < C; c++) mean[c] = mean[c]! / N;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) { const d = x[n * C + c]! - mean[c]!; varSum[c]! += d * d; }
+  }
+  for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(varSum[c]! / N + eps);
+}
+
+/** y = ((x − mean)·invstd)·γ + β over x [N, C] in double, rounded once; γ, β null: none. */
+export function bnForward(
+  x: TypedArray, y: TypedArray, N: number, C: number, mean: Float64Array, invstd: Float64Array,
+  gamma: TypedArray | null, beta: TypedArray | null,
+): void {
+  if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
+    resetWorkspace();
+    const px = copyIn(x.subarray(0, N * C));
+    // A missing γ or β is ones or zeros: h·1 = h and h + 0 are what the loop below computes.
+    const pg = copyIn(gamma ?? new Float32Array(C).fill(1)), pb = copyIn(beta ?? new Float32Array(C));
+    const pm = copyIn64(mean), pi = copyIn64(invstd);
+    runtime().ex.bnForward(px, px, N, C, pm, pi, pg, pb);
+    copyOut(px, y.subarray(0, N * C));
+    return;
+  }
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const i = n * C + c;
+      const h = (x[i]! - mean[c]!) * invstd[c]!;
+      y[i] = (gamma ? h * gamma[c]! : h) + (beta ? beta[c]! : 0);
+    }
+  }
+}
+
+/**
+ * BatchNorm's backward from the upstream gradient g and the input x [N, C]: sumG = Σ_n g and
+ * sumGX = Σ_n g·x̂ per channel (x̂ = (x − mean)·invstd), and, when dx is given,
+ * dx = scale·((g − sumG/N) − x̂·(sumGX/N)) with batch statistics, or scale·g with running ones.
+ */
+export function bnBackward(
+  g: TypedArray, x: TypedArray, dx: TypedArray | null, N: number, C: number,
+  mean: Float64Array, invstd: Float64Array, scale: Float64Array, batch: boolean, sumG: Float64Array, sumGX: Float64Array,
+): void {
+  if (useWasm(N * C, g) && x instanceof Float32Array && (dx === null || dx instanceof Float32Array)) {
+    resetWorkspace();
+    const pg = copyIn(g.subarray(0, N * C)), px = copyIn(x.subarray(0, N * C));
+    const pm = copyIn64(mean), pi = copyIn64(invstd), ps = copyIn64(scale);
+    const psg = place(2 * C) * 4, psgx = place(2 * C) * 4;
+    runtime().ex.bnBackward(pg, px, dx ? pg : 0, N, C, pm, pi, ps, batch ? 1 : 0, psg, psgx);
+    const h = f64();
+    sumG.set(h.subarray(psg >>> 3, (psg >>> 3) + C));
+    sumGX.set(h.subarray(psgx >>> 3, (psgx >>> 3) + C));
+    if (dx) copyOut(pg, dx.subarray(0, N * C));
+    return;
+  }
+  sumG.fill(0);
+  sumGX.fill(0);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const i = n * C + c;
+      const h = (x[i]! - mean[c]!) * invstd[c]!;
+      sumG[c]! += g[i]!;
+      sumGX[c]! += g[i]! * h;
+    }
+  }
+  if (!dx) return;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const i = n * C + c;
+      if (batch) {
+        const h = (x[i]! - mean[c]!) * invstd[c]!;
+        dx[i] = scale[c]! * (g[i]! - sumG[c]! / N - h * (sumGX[c]! / N));
+      } else {
+        dx[i] = scale[c]! * g[i]!;
+      }
+    }
+  }
+}
+
+/** Places a copy of a float64 array in the workspace; returns its byte pointer. */
+function copyIn64(a: Float64Array): number {
+  const at = place(2 * a.length) * 4;
+  f64().set(a, at >>> 3);
+  return at;
+}
+
+// ---------------------------------------------------------------- Adam
+
+/** Adam's hyper-parameters for one update, in double (as PyTorch computes them in Python). */
+export interface AdamStepF32 {
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  /** √(1 − β₂ᵗ). */
+  bc2Sqrt: number;
+  eps: number;
+  /** −lr / (1 − β₁ᵗ). */
+  negStepSize: number;
+}
+
+/** Elements per wasm call: four arrays of 64 KB stay in L2 between the copies and the kernel. */
+const ADAM_CHUNK = 16384;
+
+/**
+ * One Adam update of float32 storage in place (p parameters, g gradients, m and s the moments),
+ * every operation rounded to float32 as PyTorch's kernel does. Per element k:
+ *   g ← g + λ·p (if λ ≠ 0);  m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + ((1 − β₂)·g)·g;
+ *   p ← p + (−step·m) / (√v / √(1 − β₂ᵗ) + eps).
+ * Hyper-parameters arrive in double and are rounded to float32 here.
+ */
+export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array, h: AdamStepF32): void {
+  const fr = Math.fround;
+  const wd = fr(h.weightDecay), b1 = fr(h.beta1), b2 = fr(h.beta2), omb1 = fr(1 - h.beta1), omb2 = fr(1 - h.beta2);
+  const bc2s = fr(h.bc2Sqrt), e = fr(h.eps), negStep = fr(h.negStepSize);
+  const n = p.length;
+  if (backend === 'wasm' && n >= WASM_MIN) {
+    const ex = runtime().ex;
+    for (let k0 = 0; k0 < n; k0 += ADAM_CHUNK) {
+      const k1 = Math.min(n, k0 + ADAM_CHUNK);
+      resetWorkspace();
+      const pp = copyIn(p.subarray(k0, k1)), pg = copyIn(g.subarray(k0, k1));
+      const pm = copyIn(m.subarray(k0, k1)), ps = copyIn(s.subarray(k0, k1));
+      ex.adam(pp, pg, pm, ps, k1 - k0, wd, b1, b2, omb1, omb2, bc2s, e, negStep);
+      copyOut(pp, p.subarray(k0, k1));
+      copyOut(pm, m.subarray(k0, k1));
+      copyOut(ps, s.subarray(k0, k1));
+    }
+    return;
+  }
+  if (wd === 0) {
+    for (let k = 0; k < n; k++) {
+      const gk = g[k]!;
+      const mk = fr(fr(m[k]! * b1) + fr(omb1 * gk));
+      const sk = fr(fr(s[k]! * b2) + fr(fr(omb2 * gk) * gk));
+      m[k] = mk;
+      s[k] = sk;
+      const denom = fr(fr(fr(Math.sqrt(sk)) / bc2s) + e);
+      p[k] = fr(p[k]! + fr(fr(negStep * mk) / denom));
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const pk = p[k]!;
+    const gk = fr(g[k]! + fr(wd * pk));
+    const mk = fr(fr(m[k]! * b1) + fr(omb1 * gk));
+    const sk = fr(fr(s[k]! * b2) + fr(fr(omb2 * gk) * gk));
+    m[k] = mk;
+    s[k] = sk;
+    const denom = fr(fr(fr(Math.sqrt(sk)) / bc2s) + e);
+    p[k] = fr(pk + fr(fr(negStep * mk) / denom));
+  }
+}
