@@ -135,3 +135,72 @@ if (choice === 'wasm' && !wasmSimdAvailable) {
 }
 if (choice === 'js') setMatmulBackend('js');
 else if (wasmSimdAvailable) setMatmulBackend('wasm');
+
+/** Copies a contiguous float32 array into the workspace; returns its float index. */
+function placeCopy(a: Float32Array): number {
+  const at = place(a.length);
+  f32().set(a, at);
+  return at;
+}
+
+/** Copies rows × n of a padded [rows, ld] matrix at float index `at` of the memory into out (contiguous). */
+function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float32Array): void {
+  const heap = f32();
+  if (ld === n) out.set(heap.subarray(at, at + rows * n));
+  else for (let i = 0; i < rows; i++) out.set(heap.subarray(at + i * ld, at + i * ld + n), i * n);
+}
+
+/**
+ * A Linear layer's forward in the wasm memory: y = x·wᵀ + b for contiguous float32 x [B, in],
+ * w [out, in], b [out] (or null), into y [B, out]. The same kernels as `matmul(x, w, { transB })`
+ * followed by `kernels.addRowVector`, with one copy of each operand and of the result.
+ */
+export function linearWasm(x: Float32Array, w: Float32Array, b: Float32Array | null, B: number, nIn: number, nOut: number, y: Float32Array): void {
+  const r = runtime();
+  resetWorkspace();
+  const ldc = roundUp(nOut, r.NR);
+  const xAt = placeCopy(x), wAt = placeCopy(w);
+  const bAt = b ? placeCopy(b) : 0;
+  const cAt = place(roundUp(B, r.MR) * ldc);
+  if (nIn === 0) f32().fill(0, cAt, cAt + B * ldc);
+  else gemmInMemory(false, true, B, nOut, nIn, xAt * 4, nIn, wAt * 4, nIn, cAt * 4, ldc, getThreads());
+  if (b) r.ex.addRowVector(cAt * 4, B, nOut, ldc, bAt * 4);
+  copyOutRows(cAt, B, nOut, ldc, y);
+}
+
+/**
+ * A Linear layer's backward in the wasm memory, from the upstream gradient g [B, out]:
+ *   dx = g·w [B, in],  dw = gᵀ·x [out, in],  db = Σ_batch g [out]
+ * (each output only if its array is given). The same kernels as the two matmuls and the row
+ * sum, with g copied in once for all three.
+ */
+export function linearBackwardWasm(
+  g: Float32Array, x: Float32Array, w: Float32Array, B: number, nIn: number, nOut: number,
+  dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null,
+): void {
+  const r = runtime();
+  const threads = getThreads();
+  resetWorkspace();
+  const gAt = placeCopy(g);
+  if (dx) {
+    const wAt = placeCopy(w);
+    const ld = roundUp(nIn, r.NR);
+    const cAt = place(roundUp(B, r.MR) * ld);
+    if (nOut === 0) f32().fill(0, cAt, cAt + B * ld);
+    else gemmInMemory(false, false, B, nIn, nOut, gAt * 4, nOut, wAt * 4, nIn, cAt * 4, ld, threads);
+    copyOutRows(cAt, B, nIn, ld, dx);
+  }
+  if (dw) {
+    const xAt = placeCopy(x);
+    const ld = roundUp(nIn, r.NR);
+    const cAt = place(roundUp(nOut, r.MR) * ld);
+    if (B === 0) f32().fill(0, cAt, cAt + nOut * ld);
+    else gemmInMemory(true, false, nOut, nIn, B, gAt * 4, nOut, xAt * 4, nIn, cAt * 4, ld, threads);
+    copyOutRows(cAt, nOut, nIn, ld, dw);
+  }
+  if (db) {
+    const acc = place(2 * nOut), out = place(nOut);
+    r.ex.sumRows(gAt * 4, B, nOut, nOut, acc * 4, out * 4);
+    db.set(f32().subarray(out, out + nOut));
+  }
+}
