@@ -45,12 +45,18 @@ type NdBinaryS = (out: Nd, a: Nd, s: number) => unknown;
  * Runs an ndarray-ops binary kernel with broadcasting: operands are expanded to the output
  * shape as stride-0 views, so ndarray-ops sees ordinary arrays of equal shape.
  */
-function binary(op: string, a: Operand, b: Operand, f: NdBinary, fs: NdBinaryS | null, fsr: NdBinaryS | null, out?: Tensor): Tensor {
+function binary(op: string, a: Operand, b: Operand, f: NdBinary, fs: NdBinaryS | null, fsr: NdBinaryS | null, out?: Tensor, simd?: K.BinaryOp): Tensor {
   if (typeof a === 'number' && typeof b === 'number') fail(op, 'expected at least one tensor operand, got two numbers');
   const shape = typeof a === 'number' ? (b as Tensor).shape : typeof b === 'number' ? a.shape : broadcastShapes(op, a.shape, b.shape);
   const o = out ?? new Tensor(alloc(resultDtype(a, b), shapeSizeOf(shape)), shape);
   if (out) checkOut(op, out, shape);
   if (o.size === 0) return o;
+  // Same-shaped contiguous float32 operands (a gradient accumulated in backward, say): one SIMD
+  // pass in wasm, the same values as the ndarray-ops loop below.
+  if (simd && typeof a !== 'number' && typeof b !== 'number' && sameShape(a.shape, shape) && sameShape(b.shape, shape) &&
+      a.isContiguous() && b.isContiguous() && o.isContiguous() && K.binaryF32(simd, a.toFlat(), b.toFlat(), o.toFlat())) {
+    return o;
+  }
   if (typeof b === 'number') {
     if (fs) fs(o.nd, (a as Tensor).broadcastTo(shape).nd, b);
     else f(o.nd, (a as Tensor).broadcastTo(shape).nd, constNd(b, shape));
@@ -81,11 +87,11 @@ const rdiv: NdBinaryS = (o, a, s) => { ops.div(o, constNd(s, a.shape), a); };
 const rpow: NdBinaryS = (o, a, s) => { ops.pow(o, constNd(s, a.shape), a); };
 
 /** a + b with broadcasting. */
-export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b, ops.add, ops.adds, ops.adds); }
+export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b, ops.add, ops.adds, ops.adds, undefined, 'add'); }
 /** a − b with broadcasting. */
-export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b, ops.sub, ops.subs, rsub); }
+export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b, ops.sub, ops.subs, rsub, undefined, 'sub'); }
 /** a · b (element-wise) with broadcasting. */
-export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b, ops.mul, ops.muls, ops.muls); }
+export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b, ops.mul, ops.muls, ops.muls, undefined, 'mul'); }
 /** a / b with broadcasting. */
 export function div(a: Operand, b: Operand): Tensor { return binary('div', a, b, ops.div, ops.divs, rdiv); }
 /** a ** b with broadcasting. */
@@ -112,11 +118,11 @@ export function ne(a: Operand, b: Operand): Tensor { return binary('ne', a, b, o
 
 // In-place forms: the output comes first and may alias an input (`add_(a, a, b)` is a += b).
 /** out ← a + b. */
-export function add_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('add_', a, b, ops.add, ops.adds, ops.adds, out); }
+export function add_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('add_', a, b, ops.add, ops.adds, ops.adds, out, 'add'); }
 /** out ← a − b. */
-export function sub_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('sub_', a, b, ops.sub, ops.subs, rsub, out); }
+export function sub_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('sub_', a, b, ops.sub, ops.subs, rsub, out, 'sub'); }
 /** out ← a · b. */
-export function mul_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('mul_', a, b, ops.mul, ops.muls, ops.muls, out); }
+export function mul_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('mul_', a, b, ops.mul, ops.muls, ops.muls, out, 'mul'); }
 /** out ← a / b. */
 export function div_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('div_', a, b, ops.div, ops.divs, rdiv, out); }
 /** out ← value everywhere. */

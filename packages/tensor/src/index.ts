@@ -7,7 +7,7 @@ export { linear, linearBackward, type LinearGrads } from './linear.ts';
 export { matmul, matmul_, registerMatmulBackend, setMatmulBackend, matmulBackend, type MatmulOptions } from './matmul.ts';
 export { gemmNaive, gemmBlocked, jsBackend, type GemmBackend } from './kernels/gemm.ts';
 // Importing the wasm kernel registers the 'wasm' matmul backend and makes it the default where SIMD works.
-export { gemmWasm, wasmBackend, wasmSimdAvailable } from './kernels/wasm.ts';
+export { gemmWasm, wasmBackend, wasmSimdAvailable, setKernelTiming, kernelTiming, type KernelTiming } from './kernels/wasm.ts';
 export { setThreads, getThreads } from './kernels/threads.ts';
 // The kernels of the training step besides matmul (element-wise, BatchNorm, Adam), as T.kernels.relu …
 export * as kernels from './kernels/ops.ts';

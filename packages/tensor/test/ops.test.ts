@@ -45,6 +45,16 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     expect(() => T.setKernelBackend('cuda' as T.KernelBackend)).toThrow("setKernelBackend: expected 'wasm' or 'js', got 'cuda'");
   });
 
+  it.each(sizes)('add, sub, mul of same-shaped tensors (T.add …, and in place), n = %i', (n) => {
+    const a = T.tensor(values(n), [n]), b = T.tensor(values(n), [n]);
+    const [js, wasm] = both(() => {
+      const out = T.zeros([n]);
+      T.add_(out, out, a); // in place: out += a
+      return [T.add(a, b).data, T.sub(a, b).data, T.mul(a, b).data, T.mul_(out, out, b).data];
+    });
+    expectSame(js, wasm, `binary n=${n}`);
+  });
+
   it.each(sizes)('relu and its backward, n = %i', (n) => {
     const x = values(n), g = values(n);
     const [js, wasm] = both(() => {
@@ -98,9 +108,11 @@ describe('float32 kernels: wasm = js bit for bit', () => {
           const scale = Float64Array.from(invstd, (v, c) => (affine ? gamma[c]! : 1) * v);
           const sumG = new Float64Array(C), sumGX = new Float64Array(C), dx = new Float32Array(N * C);
           T.kernels.bnBackward(g, x, dx, N, C, mean, invstd, scale, batch, sumG, sumGX);
+          const mean3 = new Float64Array(C), varSum3 = new Float64Array(C), invstd3 = new Float64Array(C), y3 = new Float32Array(N * C);
+          T.kernels.bnForwardBatch(x, y3, N, C, 1e-5, mean3, varSum3, invstd3, affine ? gamma : null, affine ? beta : null);
           const sumG2 = new Float64Array(C), sumGX2 = new Float64Array(C);
           T.kernels.bnBackward(g, x, null, N, C, mean, invstd, scale, batch, sumG2, sumGX2);
-          return [mean, varSum, invstd, y, sumG, sumGX, dx, sumG2, sumGX2];
+          return [mean, varSum, invstd, y, sumG, sumGX, dx, sumG2, sumGX2, mean3, varSum3, invstd3, y3];
         });
         expectSame(js, wasm, `BatchNorm [${N},${C}] affine=${affine} batch=${batch}`);
       }

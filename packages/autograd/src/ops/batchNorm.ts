@@ -42,12 +42,15 @@ export function batchNorm(
   const xd = x.value.toFlat();
   const gamma = weight ? weight.value.toFlat() : null;
   const beta = bias ? bias.value.toFlat() : null;
-  // Per-channel statistics in double (T.kernels.bnStats: sums over the batch in order, from 0).
+  // Per-channel statistics in double (sums over the batch in order, from 0), then
+  // [N, C] → [N, C]: y = x̂·γ + β with x̂ = (x − μ)·invstd in double. The backward recomputes x̂
+  // from x, μ and invstd (the same double operations, so the same values) instead of keeping it.
   const mean = new Float64Array(C);
   const invstd = new Float64Array(C);
+  const y = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
   if (useBatch) {
     const varSum = new Float64Array(C);
-    T.kernels.bnStats(xd, N, C, eps, mean, varSum, invstd);
+    T.kernels.bnForwardBatch(xd, y.data, N, C, eps, mean, varSum, invstd, gamma, beta);
     if (opts.training && runningMean && runningVar) {
       // In place, so the module's buffers (and any views of them) stay the same tensors.
       const rm = runningMean.toFlat(), rv = runningVar.toFlat();
@@ -61,12 +64,8 @@ export function batchNorm(
   } else {
     const rm = runningMean!.toFlat(), rv = runningVar!.toFlat();
     for (let c = 0; c < C; c++) { mean[c] = rm[c]!; invstd[c] = 1 / Math.sqrt(rv[c]! + eps); }
+    T.kernels.bnForward(xd, y.data, N, C, mean, invstd, gamma, beta);
   }
-
-  // [N, C] → [N, C]: y = x̂·γ + β with x̂ = (x − μ)·invstd in double. The backward recomputes x̂
-  // from x, μ and invstd (the same double operations, so the same values) instead of keeping it.
-  const y = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
-  T.kernels.bnForward(xd, y.data, N, C, mean, invstd, gamma, beta);
 
   const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record('batchNorm', y, parents, (g) => {

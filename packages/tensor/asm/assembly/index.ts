@@ -6,3 +6,4 @@ export * from './adam';
 export * from './activation';
 export * from './rows';
 export * from './batchnorm';
+export * from './binary';

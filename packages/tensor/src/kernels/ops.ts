@@ -47,6 +47,26 @@ function copyOut(p: number, out: Float32Array): void {
   out.set(f32().subarray(p >>> 2, (p >>> 2) + out.length));
 }
 
+// ---------------------------------------------------------------- add, sub, mul
+
+/** Which element-wise operation `binaryF32` runs. */
+export type BinaryOp = 'add' | 'sub' | 'mul';
+
+/**
+ * out = a ∘ b for same-length float32 arrays (∘ = +, −, ×), on the wasm path only: returns false
+ * (doing nothing) when the arrays are small, not all float32, or the js backend is chosen, and the
+ * caller then runs its own loop (ndarray-ops), which gives the same values.
+ */
+export function binaryF32(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): boolean {
+  const n = out.length;
+  if (!(useWasm(n, out) && a instanceof Float32Array && b instanceof Float32Array)) return false;
+  resetWorkspace();
+  const pa = copyIn(a), pb = copyIn(b);
+  runtime().ex[op](pa, pb, pa, n);
+  copyOut(pa, out);
+  return true;
+}
+
 // ---------------------------------------------------------------- ReLU, LeakyReLU
 
 /** y = max(x, 0) (NaN stays NaN, −0 becomes +0). */
@@ -228,6 +248,33 @@ export function bnBackward(
       }
     }
   }
+}
+
+/**
+ * Training-mode forward: `bnStats` then `bnForward` with those statistics, in one session of the
+ * wasm memory (x copied in once).
+ */
+export function bnForwardBatch(
+  x: TypedArray, y: TypedArray, N: number, C: number, eps: number, mean: Float64Array, varSum: Float64Array, invstd: Float64Array,
+  gamma: TypedArray | null, beta: TypedArray | null,
+): void {
+  if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
+    resetWorkspace();
+    const px = copyIn(x.subarray(0, N * C));
+    const pg = copyIn(gamma ?? new Float32Array(C).fill(1)), pb = copyIn(beta ?? new Float32Array(C));
+    const pm = place(2 * C) * 4, pv = place(2 * C) * 4, pi = place(2 * C) * 4;
+    const ex = runtime().ex;
+    ex.bnStats(px, N, C, eps, pm, pv, pi);
+    ex.bnForward(px, px, N, C, pm, pi, pg, pb);
+    const h = f64();
+    mean.set(h.subarray(pm >>> 3, (pm >>> 3) + C));
+    varSum.set(h.subarray(pv >>> 3, (pv >>> 3) + C));
+    invstd.set(h.subarray(pi >>> 3, (pi >>> 3) + C));
+    copyOut(px, y.subarray(0, N * C));
+    return;
+  }
+  bnStats(x, N, C, eps, mean, varSum, invstd);
+  bnForward(x, y, N, C, mean, invstd, gamma, beta);
 }
 
 /** Places a copy of a float64 array in the workspace; returns its byte pointer. */

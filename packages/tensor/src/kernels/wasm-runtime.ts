@@ -24,6 +24,9 @@ export interface KernelExports {
   ): void;
   adam(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number): void;
   relu(x: number, y: number, n: number): void;
+  add(a: number, b: number, out: number, n: number): void;
+  sub(a: number, b: number, out: number, n: number): void;
+  mul(a: number, b: number, out: number, n: number): void;
   reluBackward(g: number, y: number, dx: number, n: number): void;
   leakyRelu(x: number, y: number, n: number, slope: number): void;
   leakyReluBackward(g: number, x: number, dx: number, n: number, slope: number): void;

@@ -25,12 +25,45 @@ const PARALLEL_MIN_MACS = 1 << 18;
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
+/** Time spent in the gemm kernel and in copies to and from its memory, while timing is on. */
+export interface KernelTiming {
+  /** Milliseconds inside the matmul kernel (all threads' blocks, waited for). */
+  gemmMs: number;
+  /** Milliseconds copying matmul operands in and results out. */
+  copyMs: number;
+  /** Bytes copied in and out for matmuls. */
+  copyBytes: number;
+}
+
+let timing: KernelTiming | null = null;
+
+/** Starts (or stops, with false) adding up where matmul time goes; for profiling scripts and the bench. */
+export function setKernelTiming(on: boolean): void {
+  timing = on ? { gemmMs: 0, copyMs: 0, copyBytes: 0 } : null;
+}
+
+/** The totals since `setKernelTiming(true)` (zeros when timing is off). */
+export function kernelTiming(): KernelTiming {
+  return timing ? { ...timing } : { gemmMs: 0, copyMs: 0, copyBytes: 0 };
+}
+
 /**
  * Copies a stored rows×width matrix (row stride ld, from src[off]) to heap[dst]. Returns the row
  * stride of the copy: ld itself when the gaps between rows are small (one contiguous copy of the
  * whole span), else width (row by row, so a narrow view of a wide matrix copies only its part).
  */
 function copyIn(heap: Float32Array, src: Float32Array, off: number, rows: number, width: number, ld: number, dst: number): number {
+  if (timing) {
+    const t0 = performance.now();
+    const r = copyInRows(heap, src, off, rows, width, ld, dst);
+    timing.copyMs += performance.now() - t0;
+    timing.copyBytes += rows * width * 4;
+    return r;
+  }
+  return copyInRows(heap, src, off, rows, width, ld, dst);
+}
+
+function copyInRows(heap: Float32Array, src: Float32Array, off: number, rows: number, width: number, ld: number, dst: number): number {
   if (rows === 1 || ld <= 2 * width) {
     heap.set(src.subarray(off, off + (rows - 1) * ld + width), dst);
     return rows === 1 ? width : ld;
@@ -50,6 +83,19 @@ function copySize(rows: number, width: number, ld: number): number {
  * write the same tile. Thread 0 (this one) takes the first block.
  */
 function gemmInMemory(
+  transA: boolean, transB: boolean, M: number, N: number, K: number,
+  a: number, lda: number, b: number, ldb: number, c: number, ldc: number, threads: number,
+): void {
+  if (timing) {
+    const t0 = performance.now();
+    gemmSplit(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, threads);
+    timing.gemmMs += performance.now() - t0;
+  } else {
+    gemmSplit(transA, transB, M, N, K, a, lda, b, ldb, c, ldc, threads);
+  }
+}
+
+function gemmSplit(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
   a: number, lda: number, b: number, ldb: number, c: number, ldc: number, threads: number,
 ): void {
@@ -111,10 +157,15 @@ export function gemmWasm(
   const ldaW = copyIn(heap, A, aOff, aRows, aCols, lda, aAt);
   const ldbW = copyIn(heap, B, bOff, bRows, bCols, ldb, bAt);
   gemmInMemory(transA, transB, M, N, K, aAt * 4, ldaW, bAt * 4, ldbW, cAt * 4, ldcW, getThreads());
+  const t0 = timing ? performance.now() : 0;
   if (ldcW === N && ldc === N) {
     C.set(heap.subarray(cAt, cAt + M * N), cOff);
   } else {
     for (let i = 0; i < M; i++) C.set(heap.subarray(cAt + i * ldcW, cAt + i * ldcW + N), cOff + i * ldc);
+  }
+  if (timing) {
+    timing.copyMs += performance.now() - t0;
+    timing.copyBytes += M * N * 4;
   }
 }
 
@@ -139,15 +190,25 @@ else if (wasmSimdAvailable) setMatmulBackend('wasm');
 /** Copies a contiguous float32 array into the workspace; returns its float index. */
 function placeCopy(a: Float32Array): number {
   const at = place(a.length);
+  const t0 = timing ? performance.now() : 0;
   f32().set(a, at);
+  if (timing) {
+    timing.copyMs += performance.now() - t0;
+    timing.copyBytes += a.length * 4;
+  }
   return at;
 }
 
 /** Copies rows × n of a padded [rows, ld] matrix at float index `at` of the memory into out (contiguous). */
 function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float32Array): void {
+  const t0 = timing ? performance.now() : 0;
   const heap = f32();
   if (ld === n) out.set(heap.subarray(at, at + rows * n));
   else for (let i = 0; i < rows; i++) out.set(heap.subarray(at + i * ld, at + i * ld + n), i * n);
+  if (timing) {
+    timing.copyMs += performance.now() - t0;
+    timing.copyBytes += rows * n * 4;
+  }
 }
 
 /**
