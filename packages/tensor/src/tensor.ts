@@ -110,6 +110,8 @@ export class Tensor {
   /** The contiguous storage of exactly this tensor's elements, copying only if needed. */
   toFlat(): TypedArray {
     const c = this.contiguous();
+    // The storage array itself when it holds exactly these elements (no new view object).
+    if (c.offset === 0 && c.size === c.data.length) return c.data;
     return c.data.subarray(c.offset, c.offset + c.size);
   }
 

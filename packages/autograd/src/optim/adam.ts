@@ -56,7 +56,8 @@ export class Adam extends Optimizer {
       const v = this.views(i);
       if (v === null) return;
       const { p, g } = v;
-      const st = this.states[i] ??= { step: 0, expAvg: T.zerosLike(param.value), expAvgSq: T.zerosLike(param.value) };
+      // The moments are pinned (in the wasm kernels' memory) so the update runs on them in place.
+      const st = this.states[i] ??= { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
       st.step += 1;
       // Scalars in double, as PyTorch computes them in Python.
       const bc1 = 1 - beta1 ** st.step;
@@ -99,9 +100,15 @@ export class Adam extends Optimizer {
     this.states = this.params.map((_, i) => {
       const st = sd.state[String(i)];
       if (!st) return null;
-      return { step: st['step'] as number, expAvg: this.ownCopy(i, st['exp_avg'] as Tensor), expAvgSq: this.ownCopy(i, st['exp_avg_sq'] as Tensor) };
+      const own = (t: Tensor) => T.copy_(pinnedZerosLike(this.params[i]!.value), t.astype(this.params[i]!.dtype));
+      return { step: st['step'] as number, expAvg: own(st['exp_avg'] as Tensor), expAvgSq: own(st['exp_avg_sq'] as Tensor) };
     });
   }
+}
+
+/** Zeros shaped and typed like `t`, pinned (see T.zeros) when float32. */
+function pinnedZerosLike(t: Tensor): Tensor {
+  return T.zeros(t.shape, t.dtype, { pinned: true });
 }
 
 /**

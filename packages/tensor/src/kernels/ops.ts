@@ -7,10 +7,12 @@
 //
 // The wasm path copies its inputs into the kernels' memory, runs, and copies the result out: a
 // few memcpy's against a loop that is 5–20× faster than the JavaScript one (no branches, four
-// floats per instruction).
+// floats per instruction). Inputs that already live there (pinned arrays: parameters, optimizer
+// state) are read in place, and kernels never write into an input that is not their own copy,
+// except Adam, which updates its pinned state in place as it should.
 import { fail } from '../errors.ts';
 import type { TypedArray } from '../tensor.ts';
-import { f32, f64, place, resetWorkspace, runtime, wasmSimdAvailable } from './wasm-runtime.ts';
+import { beginCall, f32, f64, pinnedOffset, runtime, wasmSimdAvailable } from './wasm-runtime.ts';
 
 /** Which implementation the kernels of this file use: 'wasm' (default where it runs) or 'js'. */
 export type KernelBackend = 'wasm' | 'js';
@@ -35,11 +37,30 @@ const WASM_MIN = 1024;
 /** Whether to take the wasm path: float32 data, big enough, and the wasm backend chosen. */
 const useWasm = (n: number, a: TypedArray): a is Float32Array => backend === 'wasm' && n >= WASM_MIN && a instanceof Float32Array;
 
-/** Places a copy of `a` in the workspace; returns its byte pointer. Call f32() only after all places. */
-function copyIn(a: Float32Array): number {
-  const at = place(a.length);
-  f32().set(a, at);
-  return at * 4;
+/**
+ * Starts a wasm call: each Float32Array or Float64Array item is copied into the workspace (a
+ * pinned Float32Array is used where it is), each number reserves that many bytes (16-aligned).
+ * Returns the byte pointers, in order.
+ */
+function stage(...items: (Float32Array | Float64Array | number)[]): number[] {
+  const sizes = items.map((it) => (typeof it === 'number' ? Math.ceil(it / 4) : it instanceof Float64Array ? 2 * it.length : pinnedOffset(it) >= 0 ? 0 : it.length));
+  const at = beginCall(...sizes);
+  const ptrs: number[] = [];
+  items.forEach((it, k) => {
+    if (typeof it === 'number') ptrs.push(at[k]! * 4);
+    else if (it instanceof Float64Array) {
+      f64().set(it, at[k]! >>> 1);
+      ptrs.push(at[k]! * 4);
+    } else {
+      const pinned = pinnedOffset(it);
+      if (pinned >= 0) ptrs.push(pinned);
+      else {
+        f32().set(it, at[k]!);
+        ptrs.push(at[k]! * 4);
+      }
+    }
+  });
+  return ptrs;
 }
 
 /** Copies n floats from byte pointer p of the memory into out. */
@@ -60,10 +81,9 @@ export type BinaryOp = 'add' | 'sub' | 'mul';
 export function binaryF32(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): boolean {
   const n = out.length;
   if (!(useWasm(n, out) && a instanceof Float32Array && b instanceof Float32Array)) return false;
-  resetWorkspace();
-  const pa = copyIn(a), pb = copyIn(b);
-  runtime().ex[op](pa, pb, pa, n);
-  copyOut(pa, out);
+  const [pa, pb, po] = stage(a, b, 4 * n);
+  runtime().ex[op](pa!, pb!, po!, n);
+  copyOut(po!, out);
   return true;
 }
 
@@ -73,10 +93,9 @@ export function binaryF32(op: BinaryOp, a: TypedArray, b: TypedArray, out: Typed
 export function relu(x: TypedArray, y: TypedArray): void {
   const n = x.length;
   if (useWasm(n, x) && y instanceof Float32Array) {
-    resetWorkspace();
-    const px = copyIn(x);
-    runtime().ex.relu(px, px, n);
-    copyOut(px, y);
+    const [px, py] = stage(x, 4 * n);
+    runtime().ex.relu(px!, py!, n);
+    copyOut(py!, y);
     return;
   }
   for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v === v ? 0 : v; }
@@ -86,10 +105,9 @@ export function relu(x: TypedArray, y: TypedArray): void {
 export function reluBackward(g: TypedArray, y: TypedArray, dx: TypedArray): void {
   const n = g.length;
   if (useWasm(n, g) && y instanceof Float32Array && dx instanceof Float32Array) {
-    resetWorkspace();
-    const pg = copyIn(g), py = copyIn(y);
-    runtime().ex.reluBackward(pg, py, pg, n);
-    copyOut(pg, dx);
+    const [pg, py, pd] = stage(g, y, 4 * n);
+    runtime().ex.reluBackward(pg!, py!, pd!, n);
+    copyOut(pd!, dx);
     return;
   }
   for (let i = 0; i < n; i++) dx[i] = y[i]! > 0 ? g[i]! : 0;
@@ -99,10 +117,9 @@ export function reluBackward(g: TypedArray, y: TypedArray, dx: TypedArray): void
 export function leakyRelu(x: TypedArray, y: TypedArray, slope: number): void {
   const n = x.length;
   if (useWasm(n, x) && y instanceof Float32Array) {
-    resetWorkspace();
-    const px = copyIn(x);
-    runtime().ex.leakyRelu(px, px, n, slope);
-    copyOut(px, y);
+    const [px, py] = stage(x, 4 * n);
+    runtime().ex.leakyRelu(px!, py!, n, slope);
+    copyOut(py!, y);
     return;
   }
   for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v * slope; }
@@ -112,10 +129,9 @@ export function leakyRelu(x: TypedArray, y: TypedArray, slope: number): void {
 export function leakyReluBackward(g: TypedArray, x: TypedArray, dx: TypedArray, slope: number): void {
   const n = g.length;
   if (useWasm(n, g) && x instanceof Float32Array && dx instanceof Float32Array) {
-    resetWorkspace();
-    const pg = copyIn(g), px = copyIn(x);
-    runtime().ex.leakyReluBackward(pg, px, pg, n, slope);
-    copyOut(pg, dx);
+    const [pg, px, pd] = stage(g, x, 4 * n);
+    runtime().ex.leakyReluBackward(pg!, px!, pd!, n, slope);
+    copyOut(pd!, dx);
     return;
   }
   for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? g[i]! : g[i]! * slope;
@@ -126,10 +142,10 @@ export function leakyReluBackward(g: TypedArray, x: TypedArray, dx: TypedArray, 
 /** y[i, j] += b[j] for the rows × n matrix y (contiguous), in place. */
 export function addRowVector(y: TypedArray, rows: number, n: number, b: TypedArray): void {
   if (useWasm(rows * n, y) && b instanceof Float32Array) {
-    resetWorkspace();
-    const py = copyIn(y.subarray(0, rows * n)), pb = copyIn(b.subarray(0, n));
-    runtime().ex.addRowVector(py, rows, n, n, pb);
-    copyOut(py, y.subarray(0, rows * n));
+    const [py, pb] = stage(y.subarray(0, rows * n), b.subarray(0, n));
+    // addRowVector works in place: on the copy of y, or on a pinned y itself (then no copy back).
+    runtime().ex.addRowVector(py!, rows, n, n, pb!);
+    if (pinnedOffset(y) < 0) copyOut(py!, y.subarray(0, rows * n));
     return;
   }
   for (let i = 0; i < rows; i++) for (let j = 0, o = i * n; j < n; j++) y[o + j] = y[o + j]! + b[j]!;
@@ -138,11 +154,9 @@ export function addRowVector(y: TypedArray, rows: number, n: number, b: TypedArr
 /** out[j] = Σ_i x[i, j] over the rows × n matrix x, accumulated in double in row order. */
 export function sumRows(x: TypedArray, rows: number, n: number, out: TypedArray): void {
   if (useWasm(rows * n, x) && out instanceof Float32Array) {
-    resetWorkspace();
-    const px = copyIn(x.subarray(0, rows * n));
-    const acc = place(2 * n) * 4, po = place(n) * 4;
-    runtime().ex.sumRows(px, rows, n, n, acc, po);
-    copyOut(po, out.subarray(0, n));
+    const [px, acc, po] = stage(x.subarray(0, rows * n), 8 * n, 4 * n);
+    runtime().ex.sumRows(px!, rows, n, n, acc!, po!);
+    copyOut(po!, out.subarray(0, n));
     return;
   }
   const acc = new Float64Array(n);
@@ -161,14 +175,12 @@ export function sumRows(x: TypedArray, rows: number, n: number, out: TypedArray)
  */
 export function bnStats(x: TypedArray, N: number, C: number, eps: number, mean: Float64Array, varSum: Float64Array, invstd: Float64Array): void {
   if (useWasm(N * C, x)) {
-    resetWorkspace();
-    const px = copyIn(x.subarray(0, N * C));
-    const pm = place(2 * C) * 4, pv = place(2 * C) * 4, pi = place(2 * C) * 4;
-    runtime().ex.bnStats(px, N, C, eps, pm, pv, pi);
+    const [px, pm, pv, pi] = stage(x.subarray(0, N * C), 8 * C, 8 * C, 8 * C);
+    runtime().ex.bnStats(px!, N, C, eps, pm!, pv!, pi!);
     const h = f64();
-    mean.set(h.subarray(pm >>> 3, (pm >>> 3) + C));
-    varSum.set(h.subarray(pv >>> 3, (pv >>> 3) + C));
-    invstd.set(h.subarray(pi >>> 3, (pi >>> 3) + C));
+    mean.set(h.subarray(pm! >>> 3, (pm! >>> 3) + C));
+    varSum.set(h.subarray(pv! >>> 3, (pv! >>> 3) + C));
+    invstd.set(h.subarray(pi! >>> 3, (pi! >>> 3) + C));
     return;
   }
   mean.fill(0);
@@ -187,13 +199,10 @@ export function bnForward(
   gamma: TypedArray | null, beta: TypedArray | null,
 ): void {
   if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
-    resetWorkspace();
-    const px = copyIn(x.subarray(0, N * C));
     // A missing γ or β is ones or zeros: h·1 = h and h + 0 are what the loop below computes.
-    const pg = copyIn(gamma ?? new Float32Array(C).fill(1)), pb = copyIn(beta ?? new Float32Array(C));
-    const pm = copyIn64(mean), pi = copyIn64(invstd);
-    runtime().ex.bnForward(px, px, N, C, pm, pi, pg, pb);
-    copyOut(px, y.subarray(0, N * C));
+    const [px, py, pg, pb, pm, pi] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), mean, invstd);
+    runtime().ex.bnForward(px!, py!, N, C, pm!, pi!, pg!, pb!);
+    copyOut(py!, y.subarray(0, N * C));
     return;
   }
   for (let n = 0; n < N; n++) {
@@ -215,15 +224,12 @@ export function bnBackward(
   mean: Float64Array, invstd: Float64Array, scale: Float64Array, batch: boolean, sumG: Float64Array, sumGX: Float64Array,
 ): void {
   if (useWasm(N * C, g) && x instanceof Float32Array && (dx === null || dx instanceof Float32Array)) {
-    resetWorkspace();
-    const pg = copyIn(g.subarray(0, N * C)), px = copyIn(x.subarray(0, N * C));
-    const pm = copyIn64(mean), pi = copyIn64(invstd), ps = copyIn64(scale);
-    const psg = place(2 * C) * 4, psgx = place(2 * C) * 4;
-    runtime().ex.bnBackward(pg, px, dx ? pg : 0, N, C, pm, pi, ps, batch ? 1 : 0, psg, psgx);
+    const [pg, px, pd, pm, pi, ps, psg, psgx] = stage(g.subarray(0, N * C), x.subarray(0, N * C), dx ? 4 * N * C : 0, mean, invstd, scale, 8 * C, 8 * C);
+    runtime().ex.bnBackward(pg!, px!, dx ? pd! : 0, N, C, pm!, pi!, ps!, batch ? 1 : 0, psg!, psgx!);
     const h = f64();
-    sumG.set(h.subarray(psg >>> 3, (psg >>> 3) + C));
-    sumGX.set(h.subarray(psgx >>> 3, (psgx >>> 3) + C));
-    if (dx) copyOut(pg, dx.subarray(0, N * C));
+    sumG.set(h.subarray(psg! >>> 3, (psg! >>> 3) + C));
+    sumGX.set(h.subarray(psgx! >>> 3, (psgx! >>> 3) + C));
+    if (dx) copyOut(pd!, dx.subarray(0, N * C));
     return;
   }
   sumG.fill(0);
@@ -259,30 +265,21 @@ export function bnForwardBatch(
   gamma: TypedArray | null, beta: TypedArray | null,
 ): void {
   if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
-    resetWorkspace();
-    const px = copyIn(x.subarray(0, N * C));
-    const pg = copyIn(gamma ?? new Float32Array(C).fill(1)), pb = copyIn(beta ?? new Float32Array(C));
-    const pm = place(2 * C) * 4, pv = place(2 * C) * 4, pi = place(2 * C) * 4;
+    const [px, py, pg, pb, pm, pv, pi] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), 8 * C, 8 * C, 8 * C);
     const ex = runtime().ex;
-    ex.bnStats(px, N, C, eps, pm, pv, pi);
-    ex.bnForward(px, px, N, C, pm, pi, pg, pb);
+    ex.bnStats(px!, N, C, eps, pm!, pv!, pi!);
+    ex.bnForward(px!, py!, N, C, pm!, pi!, pg!, pb!);
     const h = f64();
-    mean.set(h.subarray(pm >>> 3, (pm >>> 3) + C));
-    varSum.set(h.subarray(pv >>> 3, (pv >>> 3) + C));
-    invstd.set(h.subarray(pi >>> 3, (pi >>> 3) + C));
-    copyOut(px, y.subarray(0, N * C));
+    mean.set(h.subarray(pm! >>> 3, (pm! >>> 3) + C));
+    varSum.set(h.subarray(pv! >>> 3, (pv! >>> 3) + C));
+    invstd.set(h.subarray(pi! >>> 3, (pi! >>> 3) + C));
+    copyOut(py!, y.subarray(0, N * C));
     return;
   }
   bnStats(x, N, C, eps, mean, varSum, invstd);
   bnForward(x, y, N, C, mean, invstd, gamma, beta);
 }
 
-/** Places a copy of a float64 array in the workspace; returns its byte pointer. */
-function copyIn64(a: Float64Array): number {
-  const at = place(2 * a.length) * 4;
-  f64().set(a, at >>> 3);
-  return at;
-}
 
 // ---------------------------------------------------------------- Adam
 
@@ -301,6 +298,14 @@ export interface AdamStepF32 {
 /** Elements per wasm call: four arrays of 64 KB stay in L2 between the copies and the kernel. */
 const ADAM_CHUNK = 16384;
 
+/** Copies a chunk into the workspace unless it is pinned; returns its byte pointer. */
+function chunkPtr(a: Float32Array, k0: number, k1: number, at: number): number {
+  const pinned = pinnedOffset(a);
+  if (pinned >= 0) return pinned + k0 * 4;
+  f32().set(a.subarray(k0, k1), at);
+  return at * 4;
+}
+
 /**
  * One Adam update of float32 storage in place (p parameters, g gradients, m and s the moments),
  * every operation rounded to float32 as PyTorch's kernel does. Per element k:
@@ -314,16 +319,19 @@ export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, s: Fl
   const bc2s = fr(h.bc2Sqrt), e = fr(h.eps), negStep = fr(h.negStepSize);
   const n = p.length;
   if (backend === 'wasm' && n >= WASM_MIN) {
+    // Pinned arrays (parameters, the optimizer's moments) are updated where they are; the others
+    // go through the workspace chunk by chunk and are copied back.
     const ex = runtime().ex;
+    const c = Math.min(n, ADAM_CHUNK);
+    const [ap, ag, am, as] = beginCall(c, c, c, c);
     for (let k0 = 0; k0 < n; k0 += ADAM_CHUNK) {
       const k1 = Math.min(n, k0 + ADAM_CHUNK);
-      resetWorkspace();
-      const pp = copyIn(p.subarray(k0, k1)), pg = copyIn(g.subarray(k0, k1));
-      const pm = copyIn(m.subarray(k0, k1)), ps = copyIn(s.subarray(k0, k1));
+      const pp = chunkPtr(p, k0, k1, ap!), pg = chunkPtr(g, k0, k1, ag!);
+      const pm = chunkPtr(m, k0, k1, am!), ps = chunkPtr(s, k0, k1, as!);
       ex.adam(pp, pg, pm, ps, k1 - k0, wd, b1, b2, omb1, omb2, bc2s, e, negStep);
-      copyOut(pp, p.subarray(k0, k1));
-      copyOut(pm, m.subarray(k0, k1));
-      copyOut(ps, s.subarray(k0, k1));
+      if (pinnedOffset(p) < 0) copyOut(pp, p.subarray(k0, k1));
+      if (pinnedOffset(m) < 0) copyOut(pm, m.subarray(k0, k1));
+      if (pinnedOffset(s) < 0) copyOut(ps, s.subarray(k0, k1));
     }
     return;
   }

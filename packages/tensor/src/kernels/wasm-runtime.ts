@@ -6,11 +6,16 @@
 // Memory layout, in bytes:
 //   [0, CONTROL_BYTES)                      control block: one slot per worker (threads.ts)
 //   [CONTROL_BYTES, + MAX_THREADS·scratch)  gemm packing scratch, one per thread (0 = main)
-//   [WORKSPACE_BASE, …)                     workspace: operands and results of the current call,
-//                                           placed by a bump allocator reset at every call
+//   [heapBase, …)                           blocks, given out first-fit from a free list:
+//     - the workspace: operands and results of the current call (`beginCall` places them); it
+//       is remade bigger when a call needs more, since nothing in it outlives a call;
+//     - pinned arrays (`pinnedFloat32`): long-lived float32 storage that tensors use directly
+//       (parameters, optimizer state), so kernels read and write it without copies. A pinned
+//       block is freed when its Float32Array is garbage-collected (FinalizationRegistry).
 //
 // The memory is shared (a SharedArrayBuffer): growing it never detaches the views made
-// before, it only makes a bigger buffer for new views, so `f32()` remakes its view on demand.
+// before, it only makes a bigger buffer for new views, so `f32()` remakes its view on demand
+// and pinned arrays stay valid for their whole life.
 import { fail } from '../errors.ts';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.ts';
 
@@ -77,8 +82,8 @@ interface Runtime {
   ex: KernelExports;
   /** Bytes of gemm scratch per thread. */
   scratch: number;
-  /** First byte of the workspace (after every thread's scratch). */
-  workspaceBase: number;
+  /** First byte of the block heap (after every thread's scratch). */
+  heapBase: number;
   /** The kernel's tile: rows and columns of C per micro-tile (C is padded to whole tiles). */
   MR: number;
   NR: number;
@@ -87,7 +92,6 @@ interface Runtime {
 let rt: Runtime | undefined;
 let heap32 = new Float32Array(0);
 let heap64 = new Float64Array(0);
-let top = 0; // workspace bump pointer, bytes
 
 /** The module, memory and exports, made on first use (a synchronous compile: the module is small). */
 export function runtime(): Runtime {
@@ -98,10 +102,10 @@ export function runtime(): Runtime {
   const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const scratch = ex.scratchBytes();
   const tile = ex.tileShape();
-  const workspaceBase = CONTROL_BYTES + MAX_THREADS * scratch;
-  rt = { module, memory, ex, scratch, workspaceBase, MR: tile >>> 16, NR: tile & 0xffff };
-  reserve(workspaceBase);
-  top = workspaceBase;
+  const heapBase = CONTROL_BYTES + MAX_THREADS * scratch;
+  rt = { module, memory, ex, scratch, heapBase, MR: tile >>> 16, NR: tile & 0xffff };
+  brk = heapBase;
+  reserve(heapBase);
   return rt;
 }
 
@@ -132,15 +136,102 @@ export function f64(): Float64Array {
   return heap64;
 }
 
-/** Starts a call's workspace: everything placed by the previous call is given up. */
-export function resetWorkspace(): void {
-  top = runtime().workspaceBase;
+// ---------------------------------------------------------------- blocks
+
+/** Free ranges [start, end) in bytes, sorted, never adjacent; above `brk` everything is free. */
+const free: { start: number; end: number }[] = [];
+let brk = 0;
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** A block of `bytes` (16-byte aligned), first fit, else at the end of the heap (growing the memory). */
+function allocBlock(bytes: number): number {
+  runtime();
+  const n = align16(Math.max(bytes, 16));
+  for (let i = 0; i < free.length; i++) {
+    const r = free[i]!;
+    if (r.end - r.start < n) continue;
+    const at = r.start;
+    r.start += n;
+    if (r.start === r.end) free.splice(i, 1);
+    return at;
+  }
+  const at = brk;
+  reserve(at + n);
+  brk = at + n;
+  return at;
 }
 
-/** Places `floats` float32 values (16-byte aligned) in the workspace, growing the memory; returns the float index. */
-export function place(floats: number): number {
-  const at = top;
-  top += Math.ceil(floats / 4) * 16;
-  reserve(top);
-  return at >>> 2;
+/** Gives a block back: merged with free neighbours, or lowering the end of the heap. */
+function freeBlock(at: number, bytes: number): void {
+  const n = align16(Math.max(bytes, 16));
+  let start = at, end = at + n;
+  let i = 0;
+  while (i < free.length && free[i]!.end <= start) i++;
+  if (i > 0 && free[i - 1]!.end === start) start = free[--i]!.start, free.splice(i, 1);
+  if (i < free.length && free[i]!.start === end) end = free[i]!.end, free.splice(i, 1);
+  if (end === brk) brk = start;
+  else free.splice(i, 0, { start, end });
+}
+
+// ---------------------------------------------------------------- the workspace
+
+let wsAt = 0;
+let wsBytes = 0;
+let top = 0; // next free byte of the workspace
+
+/**
+ * Starts a call: makes room for arrays of the given float32 counts (each 16-byte aligned) and
+ * returns their float indices. Everything placed by the previous call is given up.
+ */
+export function beginCall(...floats: number[]): number[] {
+  let need = 0;
+  for (const f of floats) need += align16(f * 4);
+  if (need > wsBytes) {
+    if (wsBytes > 0) freeBlock(wsAt, wsBytes);
+    wsBytes = Math.max(need, 2 * wsBytes, 1 << 20);
+    wsAt = allocBlock(wsBytes);
+  }
+  top = wsAt;
+  return floats.map((f) => {
+    const at = top;
+    top += align16(f * 4);
+    return at >>> 2;
+  });
+}
+
+// ---------------------------------------------------------------- pinned arrays
+
+/** Pinned bytes at most; beyond this, `pinnedFloat32` gives ordinary arrays (correct, just copied). */
+const PINNED_MAX_BYTES = 1024 * 1024 * 1024;
+let pinnedBytes = 0;
+/** SharedArrayBuffers the memory has handed out (one per size it grew to): a pinned array's buffer is one of them. */
+const memoryBuffers = new WeakSet<ArrayBufferLike>();
+const registry = new FinalizationRegistry<{ at: number; bytes: number }>(({ at, bytes }) => {
+  freeBlock(at, bytes);
+  pinnedBytes -= bytes;
+});
+
+/**
+ * A zeroed Float32Array of n elements in the kernels' memory, which kernels use in place (no
+ * copy in or out). It lives as long as the returned array object; arrays derived from it
+ * (`subarray`, `new Float32Array(a.buffer, …)`) do not keep it alive. Where the wasm kernels do
+ * not run, or past 1 GiB of pinned arrays, an ordinary Float32Array.
+ */
+export function pinnedFloat32(n: number): Float32Array {
+  const bytes = n * 4;
+  if (!wasmSimdAvailable || n === 0 || pinnedBytes + bytes > PINNED_MAX_BYTES) return new Float32Array(n);
+  const at = allocBlock(bytes);
+  const buf = runtime().memory.buffer;
+  memoryBuffers.add(buf);
+  const a = new Float32Array(buf, at, n);
+  a.fill(0); // a reused block holds its previous owner's values
+  pinnedBytes += bytes;
+  registry.register(a, { at, bytes });
+  return a;
+}
+
+/** The byte offset of `a` in the kernels' memory if it lives there (a pinned array or a view of one), else −1. */
+export function pinnedOffset(a: ArrayBufferView): number {
+  return memoryBuffers.has(a.buffer) ? a.byteOffset : -1;
 }

@@ -13,7 +13,7 @@ import { registerMatmulBackend, setMatmulBackend } from '../matmul.ts';
 import type { TypedArray } from '../tensor.ts';
 import { gemmBlocked, type GemmBackend } from './gemm.ts';
 import { OP_GEMM, getThreads, join, post } from './threads.ts';
-import { f32, place, resetWorkspace, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
+import { beginCall, f32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
 
 export { wasmSimdAvailable };
 
@@ -147,21 +147,23 @@ export function gemmWasm(
   // Stored shapes: A is [M, K] or, transposed, [K, M]; B is [K, N] or [N, K].
   const [aRows, aCols] = transA ? [K, M] : [M, K];
   const [bRows, bCols] = transB ? [N, K] : [K, N];
-  // Workspace, in floats, each part 16-byte aligned: A | B | C (C padded to whole tiles).
-  resetWorkspace();
-  const aAt = place(copySize(aRows, aCols, lda));
-  const bAt = place(copySize(bRows, bCols, ldb));
+  // Workspace, in floats, each part 16-byte aligned: A | B | C (C padded to whole tiles). A pinned
+  // operand (a parameter) is read where it is.
+  const aPin = pinnedOffset(A), bPin = pinnedOffset(B);
   const ldcW = roundUp(N, r.NR);
-  const cAt = place(roundUp(M, r.MR) * ldcW);
+  const [aAt, bAt, cAt] = beginCall(aPin >= 0 ? 0 : copySize(aRows, aCols, lda), bPin >= 0 ? 0 : copySize(bRows, bCols, ldb), roundUp(M, r.MR) * ldcW);
   const heap = f32();
-  const ldaW = copyIn(heap, A, aOff, aRows, aCols, lda, aAt);
-  const ldbW = copyIn(heap, B, bOff, bRows, bCols, ldb, bAt);
-  gemmInMemory(transA, transB, M, N, K, aAt * 4, ldaW, bAt * 4, ldbW, cAt * 4, ldcW, getThreads());
+  const ldaW = aPin >= 0 ? lda : copyIn(heap, A, aOff, aRows, aCols, lda, aAt!);
+  const ldbW = bPin >= 0 ? ldb : copyIn(heap, B, bOff, bRows, bCols, ldb, bAt!);
+  const aPtr = aPin >= 0 ? aPin + aOff * 4 : aAt! * 4;
+  const bPtr = bPin >= 0 ? bPin + bOff * 4 : bAt! * 4;
+  gemmInMemory(transA, transB, M, N, K, aPtr, ldaW, bPtr, ldbW, cAt! * 4, ldcW, getThreads());
   const t0 = timing ? performance.now() : 0;
+  const c0 = cAt!;
   if (ldcW === N && ldc === N) {
-    C.set(heap.subarray(cAt, cAt + M * N), cOff);
+    C.set(heap.subarray(c0, c0 + M * N), cOff);
   } else {
-    for (let i = 0; i < M; i++) C.set(heap.subarray(cAt + i * ldcW, cAt + i * ldcW + N), cOff + i * ldc);
+    for (let i = 0; i < M; i++) C.set(heap.subarray(c0 + i * ldcW, c0 + i * ldcW + N), cOff + i * ldc);
   }
   if (timing) {
     timing.copyMs += performance.now() - t0;
@@ -187,16 +189,20 @@ if (choice === 'wasm' && !wasmSimdAvailable) {
 if (choice === 'js') setMatmulBackend('js');
 else if (wasmSimdAvailable) setMatmulBackend('wasm');
 
-/** Copies a contiguous float32 array into the workspace; returns its float index. */
-function placeCopy(a: Float32Array): number {
-  const at = place(a.length);
+/** Floats of workspace a contiguous operand needs: none when it is pinned (read in place). */
+const need = (a: Float32Array | null) => (a === null || pinnedOffset(a) >= 0 ? 0 : a.length);
+
+/** Copies a contiguous float32 operand to float index `at` unless it is pinned; returns its byte pointer. */
+function stageCopy(a: Float32Array, at: number): number {
+  const pinned = pinnedOffset(a);
+  if (pinned >= 0) return pinned;
   const t0 = timing ? performance.now() : 0;
   f32().set(a, at);
   if (timing) {
     timing.copyMs += performance.now() - t0;
     timing.copyBytes += a.length * 4;
   }
-  return at;
+  return at * 4;
 }
 
 /** Copies rows × n of a padded [rows, ld] matrix at float index `at` of the memory into out (contiguous). */
@@ -218,15 +224,15 @@ function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float
  */
 export function linearWasm(x: Float32Array, w: Float32Array, b: Float32Array | null, B: number, nIn: number, nOut: number, y: Float32Array): void {
   const r = runtime();
-  resetWorkspace();
   const ldc = roundUp(nOut, r.NR);
-  const xAt = placeCopy(x), wAt = placeCopy(w);
-  const bAt = b ? placeCopy(b) : 0;
-  const cAt = place(roundUp(B, r.MR) * ldc);
-  if (nIn === 0) f32().fill(0, cAt, cAt + B * ldc);
-  else gemmInMemory(false, true, B, nOut, nIn, xAt * 4, nIn, wAt * 4, nIn, cAt * 4, ldc, getThreads());
-  if (b) r.ex.addRowVector(cAt * 4, B, nOut, ldc, bAt * 4);
-  copyOutRows(cAt, B, nOut, ldc, y);
+  const [xAt, wAt, bAt, cAt] = beginCall(need(x), need(w), need(b), roundUp(B, r.MR) * ldc);
+  const px = stageCopy(x, xAt!), pw = stageCopy(w, wAt!);
+  const pb = b ? stageCopy(b, bAt!) : 0;
+  const c = cAt!;
+  if (nIn === 0) f32().fill(0, c, c + B * ldc);
+  else gemmInMemory(false, true, B, nOut, nIn, px, nIn, pw, nIn, c * 4, ldc, getThreads());
+  if (b) r.ex.addRowVector(c * 4, B, nOut, ldc, pb);
+  copyOutRows(c, B, nOut, ldc, y);
 }
 
 /**
@@ -241,27 +247,24 @@ export function linearBackwardWasm(
 ): void {
   const r = runtime();
   const threads = getThreads();
-  resetWorkspace();
-  const gAt = placeCopy(g);
+  const ld = roundUp(nIn, r.NR);
+  const [gAt, wAt, dxAt, xAt, dwAt, accAt, dbAt] = beginCall(
+    need(g), dx ? need(w) : 0, dx ? roundUp(B, r.MR) * ld : 0, dw ? need(x) : 0, dw ? roundUp(nOut, r.MR) * ld : 0, db ? 2 * nOut : 0, db ? nOut : 0);
+  const pg = stageCopy(g, gAt!);
   if (dx) {
-    const wAt = placeCopy(w);
-    const ld = roundUp(nIn, r.NR);
-    const cAt = place(roundUp(B, r.MR) * ld);
-    if (nOut === 0) f32().fill(0, cAt, cAt + B * ld);
-    else gemmInMemory(false, false, B, nIn, nOut, gAt * 4, nOut, wAt * 4, nIn, cAt * 4, ld, threads);
-    copyOutRows(cAt, B, nIn, ld, dx);
+    const pw = stageCopy(w, wAt!), c = dxAt!;
+    if (nOut === 0) f32().fill(0, c, c + B * ld);
+    else gemmInMemory(false, false, B, nIn, nOut, pg, nOut, pw, nIn, c * 4, ld, threads);
+    copyOutRows(c, B, nIn, ld, dx);
   }
   if (dw) {
-    const xAt = placeCopy(x);
-    const ld = roundUp(nIn, r.NR);
-    const cAt = place(roundUp(nOut, r.MR) * ld);
-    if (B === 0) f32().fill(0, cAt, cAt + nOut * ld);
-    else gemmInMemory(true, false, nOut, nIn, B, gAt * 4, nOut, xAt * 4, nIn, cAt * 4, ld, threads);
-    copyOutRows(cAt, nOut, nIn, ld, dw);
+    const px = stageCopy(x, xAt!), c = dwAt!;
+    if (B === 0) f32().fill(0, c, c + nOut * ld);
+    else gemmInMemory(true, false, nOut, nIn, B, pg, nOut, px, nIn, c * 4, ld, threads);
+    copyOutRows(c, nOut, nIn, ld, dw);
   }
   if (db) {
-    const acc = place(2 * nOut), out = place(nOut);
-    r.ex.sumRows(gAt * 4, B, nOut, nOut, acc * 4, out * 4);
-    db.set(f32().subarray(out, out + nOut));
+    r.ex.sumRows(pg, B, nOut, nOut, accAt! * 4, dbAt! * 4);
+    db.set(f32().subarray(dbAt!, dbAt! + nOut));
   }
 }
