@@ -1,7 +1,7 @@
 import ops from 'ndarray-ops';
 import { Tensor, alloc, checkDtype, checkShape, shapeSize, type DType, type NestedArray, type TypedArray } from './tensor.ts';
 import { checkFinite, fail, fmtShape, normAxis } from './errors.ts';
-import { pinnedFloat32 } from './kernels/wasm-runtime.ts';
+import { pinnedFloat32, pinnedOffset } from './kernels/wasm-runtime.ts';
 
 function nestedShape(x: NestedArray): number[] {
   const shape: number[] = [];
@@ -79,6 +79,11 @@ export interface ZerosOptions {
    * storage array is garbage-collected). Values and behaviour are those of an ordinary tensor.
    */
   pinned?: boolean;
+}
+
+/** Whether a tensor's storage is pinned in the wasm kernels' memory (see `zeros`). */
+export function isPinned(t: Tensor): boolean {
+  return pinnedOffset(t.data) >= 0;
 }
 
 /** A tensor of zeros. */

@@ -1,6 +1,6 @@
 // @minigan/tensor — n-d float tensors on ndarray: storage, views, broadcasting, kernels, seeded RNG.
 export { Tensor, alloc, contiguousStrides, shapeSize, formatTensor, type DType, type TypedArray, type NestedArray } from './tensor.ts';
-export { type ZerosOptions } from './create.ts';
+export { isPinned, type ZerosOptions } from './create.ts';
 export { tensor, scalar, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, concat, stack, assignInto } from './create.ts';
 export * from './elementwise.ts';
 export { sum, mean, max, min, argmax, variance, var, type Axes, type ReduceOptions, type VarOptions } from './reduce.ts';
