@@ -10,6 +10,7 @@ export { gemmNaive, gemmBlocked, jsBackend, type GemmBackend } from './kernels/g
 // Importing the wasm kernel registers the 'wasm' matmul backend and makes it the default where SIMD works.
 export { gemmWasm, wasmBackend, wasmSimdAvailable, setKernelTiming, kernelTiming, type KernelTiming } from './kernels/wasm.ts';
 export { setThreads, getThreads } from './kernels/threads.ts';
+export { kernelMemory } from './kernels/wasm-runtime.ts';
 // The kernels of the training step besides matmul (element-wise, BatchNorm, Adam), as T.kernels.relu …
 export * as kernels from './kernels/ops.ts';
 export { setKernelBackend, kernelBackend, type KernelBackend, type AdamStepF32 } from './kernels/ops.ts';

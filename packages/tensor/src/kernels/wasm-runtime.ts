@@ -231,6 +231,11 @@ export function pinnedFloat32(n: number): Float32Array {
   return a;
 }
 
+/** Size of the kernels' memory and how much of it pinned arrays hold, in bytes (for diagnostics). */
+export function kernelMemory(): { bytes: number; pinnedBytes: number } {
+  return { bytes: rt ? rt.memory.buffer.byteLength : 0, pinnedBytes };
+}
+
 /** The byte offset of `a` in the kernels' memory if it lives there (a pinned array or a view of one), else −1. */
 export function pinnedOffset(a: ArrayBufferView): number {
   return memoryBuffers.has(a.buffer) ? a.byteOffset : -1;

@@ -19,9 +19,10 @@ export { wasmSimdAvailable };
 
 /**
  * Products smaller than this many multiply-adds stay on one thread: handing a block to a worker
- * costs a few microseconds, a product of 2^18 multiply-adds ~10 µs.
+ * costs from ~1 µs (it is spinning) to tens of µs (it sleeps, or the machine is busy), and a
+ * product of 2^21 multiply-adds takes ~100 µs on one thread.
  */
-const PARALLEL_MIN_MACS = 1 << 18;
+const PARALLEL_MIN_MACS = 1 << 21;
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 
