@@ -43,3 +43,50 @@ describe('Adam float32 fast path', () => {
     });
   }
 });
+
+describe('Adam.stepIfFinite (the gradient norm and the update in one pass)', () => {
+  /** Two models' worth of parameters (float32, some without a gradient) and their gradients. */
+  function setup(seed: string) {
+    const rng = new T.Rng(seed);
+    const shapes = [[300, 40], [300], [7, 300], [7], [5]];
+    const params = shapes.map((s) => A.param(rng.normal(s)));
+    const grads = shapes.map((s) => rng.normal(s, 0, 1e-2));
+    return { params, grads };
+  }
+
+  for (const backend of ['wasm', 'js'] as const) {
+    it(`equals gradNorm then step(), bit for bit, over 3 steps (${backend} kernels)`, () => {
+      T.setKernelBackend(backend);
+      try {
+        const a = setup('sif'), b = setup('sif');
+        const oa = new optim.Adam(a.params, { lr: 1e-3, weightDecay: 0.01 }), ob = new optim.Adam(b.params, { lr: 1e-3, weightDecay: 0.01 });
+        for (let t = 0; t < 3; t++) {
+          a.params.forEach((p, i) => { p.grad = i === 4 ? null : a.grads[i]!; });
+          b.params.forEach((p, i) => { p.grad = i === 4 ? null : b.grads[i]!; });
+          const norm = optim.gradNorm(a.params);
+          oa.step();
+          const r = ob.stepIfFinite();
+          expect(r).toEqual({ gradNorm: norm, stepped: true });
+        }
+        a.params.forEach((p, i) => expect(Array.from(b.params[i]!.value.toFlat())).toEqual(Array.from(p.value.toFlat())));
+      } finally {
+        T.setKernelBackend('wasm');
+      }
+    });
+  }
+
+  it('a NaN or infinite gradient changes nothing and reports the norm gradNorm gives', () => {
+    for (const bad of [NaN, Infinity]) {
+      const { params, grads } = setup('bad');
+      const opt = new optim.Adam(params, { lr: 1e-3 });
+      params.forEach((p, i) => { p.grad = grads[i]!; });
+      grads[2]!.data[3] = bad;
+      const before = params.map((p) => Array.from(p.value.toFlat()));
+      const r = opt.stepIfFinite();
+      expect(r.stepped).toBe(false);
+      expect(Object.is(r.gradNorm, optim.gradNorm(params))).toBe(true);
+      params.forEach((p, i) => expect(Array.from(p.value.toFlat())).toEqual(before[i]));
+      expect(opt.stateDict().state).toEqual({});
+    }
+  });
+});

@@ -4,7 +4,7 @@
 // Each optimizer holds only its own model's parameters.
 import * as T from '@minigan/tensor';
 import type { Tensor } from '@minigan/tensor';
-import { Variable, noGrad, reshape as reshapeVar, type nn, type optim } from '@minigan/autograd';
+import { Variable, noGrad, optim, reshape as reshapeVar, type nn } from '@minigan/autograd';
 import { discriminatorLoss, generatorLoss, type GeneratorLossKind } from './objectives.ts';
 
 /** The two models and their optimizers. */
@@ -42,14 +42,26 @@ export class NonFiniteError extends Error {
 
 /** The L2 norm of all gradients of a module's parameters (0 for parameters without a gradient). */
 export function gradNorm(m: nn.Module): number {
-  let s = 0;
-  for (const p of m.parameters()) {
-    const g = p.grad;
-    if (g === null) continue;
-    const d = g.toFlat();
-    for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  return optim.gradNorm(m.parameters());
+}
+
+/**
+ * The module's gradient norm, and the optimizer's update unless that norm is not finite (then
+ * `check` throws or reports a skip). When the optimizer holds exactly the module's parameters in
+ * the same order, `stepIfFinite` computes both in one pass (the same norm, bit for bit).
+ */
+function normAndStep(m: nn.Module, opt: optim.Optimizer, onBad: (norm: number) => boolean): { norm: number; ok: boolean } {
+  const params = m.parameters();
+  const same = params.length === opt.params.length && params.every((p, i) => p === opt.params[i]);
+  if (!same) {
+    const norm = gradNorm(m);
+    const ok = onBad(norm);
+    if (ok) opt.step();
+    return { norm, ok };
   }
-  return Math.sqrt(s);
+  const r = opt.stepIfFinite();
+  // A finite norm was stepped on; a non-finite one changed nothing, and `onBad` decides.
+  return { norm: r.gradNorm, ok: r.stepped || onBad(r.gradNorm) };
 }
 
 function meanSigmoid(logits: Variable): number {
@@ -114,9 +126,7 @@ export function discriminatorStep(parts: GanParts, real: Tensor, z: Tensor, opts
   let norm = NaN;
   if (ok) {
     loss.backward();
-    norm = gradNorm(D);
-    ok = check(opts, 'D', 'gradient norm', norm);
-    if (ok) optD.step();
+    ({ norm, ok } = normAndStep(D, optD, (n) => check(opts, 'D', 'gradient norm', n)));
   }
   return { lossD, dReal: meanSigmoid(realLogits), dFake: meanSigmoid(fakeLogits), gradNormD: norm, skipped: !ok };
 }
@@ -142,9 +152,7 @@ export function generatorStep(parts: GanParts, z: Tensor, opts: StepOptions = {}
     let norm = NaN;
     if (ok) {
       loss.backward();
-      norm = gradNorm(G);
-      ok = check(opts, 'G', 'gradient norm', norm);
-      if (ok) optG.step();
+      ({ norm, ok } = normAndStep(G, optG, (n) => check(opts, 'G', 'gradient norm', n)));
     }
     return { lossG, gradNormG: norm, skipped: !ok };
   } finally {

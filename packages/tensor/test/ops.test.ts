@@ -119,6 +119,32 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     }
   });
 
+  it.each([7, 1027, 16384 * 2 + 5])('Adam fused with the gradient norm over %i parameters: the update and the sequential sum of squares', (n) => {
+    const p0 = values(n).map((v) => (Number.isFinite(v) ? v : 0.5)), g = finite(n, 1e-2);
+    const [js, wasm] = both(() => {
+      const p = Float32Array.from(p0), m = new Float32Array(n), s = new Float32Array(n);
+      const sum = T.kernels.adamNormF32(p, g, m, s, { weightDecay: 0.01, beta1: 0.9, beta2: 0.999, bc2Sqrt: Math.sqrt(1 - 0.999), eps: 1e-8, negStepSize: -1e-3 / (1 - 0.9) }, 0.25);
+      return [p, m, s, Float64Array.of(sum)];
+    });
+    expectSame(js, wasm, `adamNorm n=${n}`);
+    let seq = 0.25;
+    for (let k = 0; k < n; k++) seq += g[k]! * g[k]!;
+    expect((wasm[3] as Float64Array)[0]).toBe(seq);
+  });
+
+  it('allFinite finds a NaN or an infinity anywhere', () => {
+    const a = finite(1001);
+    expect(T.kernels.allFinite(a)).toBe(true);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const at of [0, 500, 1000]) {
+        const b = Float32Array.from(a);
+        b[at] = bad;
+        expect(T.kernels.allFinite(b)).toBe(false);
+      }
+    }
+    expect(T.kernels.allFinite(new Float64Array([1e308, -1e308]))).toBe(true);
+  });
+
   it.each([7, 1027, 16384 * 2 + 5])('Adam over %i parameters, 3 steps, with and without weight decay', (n) => {
     for (const weightDecay of [0, 0.01]) {
       const p0 = values(n), grads = [0, 1, 2].map(() => finite(n, 1e-3));

@@ -1,7 +1,7 @@
 import * as T from '@minigan/tensor';
 import type { Tensor } from '@minigan/tensor';
 import type { Variable } from '../variable.ts';
-import { Optimizer, checkHyper, type OptimizerStateDict } from './optimizer.ts';
+import { Optimizer, checkHyper, gradNorm, type OptimizerStateDict } from './optimizer.ts';
 
 /** Options of `Adam` (PyTorch's names and defaults). */
 export interface AdamOptions {
@@ -71,6 +71,38 @@ export class Adam extends Optimizer {
         adamFloat64(p, g, m, s, this.weightDecay, beta1, beta2, bc2Sqrt, this.eps, -stepSize);
       }
     });
+  }
+
+  /**
+   * `gradNorm` and `step()` in one pass when every parameter and gradient is float32: the
+   * gradients are first checked to be finite (a cheap pass in any order), then each parameter's
+   * update also adds its squared gradients to the norm's running sum, in the order `gradNorm`
+   * uses, so the norm is the same number and its sequential additions cost nothing extra.
+   */
+  override stepIfFinite(): { gradNorm: number; stepped: boolean } {
+    const grads: T.Tensor[] = [];
+    for (const p of this.params) {
+      const g = p.grad;
+      if (g === null) continue;
+      if (!(p.value.data instanceof Float32Array) || g.dtype !== 'float32' || g.size !== p.size) return super.stepIfFinite();
+      grads.push(g);
+    }
+    for (const g of grads) {
+      if (!T.kernels.allFinite(g.toFlat())) return { gradNorm: gradNorm(this.params), stepped: false };
+    }
+    const [beta1, beta2] = this.betas;
+    let sum = 0;
+    this.params.forEach((param, i) => {
+      const v = this.views(i);
+      if (v === null) return;
+      const st = this.states[i] ??= { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
+      st.step += 1;
+      const bc1 = 1 - beta1 ** st.step;
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** st.step);
+      sum = T.kernels.adamNormF32(v.p as Float32Array, v.g as Float32Array, st.expAvg.data as Float32Array, st.expAvgSq.data as Float32Array,
+        { weightDecay: this.weightDecay, beta1, beta2, bc2Sqrt, eps: this.eps, negStepSize: -(this.lr / bc1) }, sum);
+    });
+    return { gradNorm: Math.sqrt(sum), stepped: true };
   }
 
   stateDict(): OptimizerStateDict {

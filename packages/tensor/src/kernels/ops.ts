@@ -358,3 +358,51 @@ export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, s: Fl
     p[k] = fr(pk + fr(fr(negStep * mk) / denom));
   }
 }
+
+/**
+ * `adamF32` fused with the gradient norm's running sum: returns sum + Σ_k g_k², the squares (in
+ * double) added one by one in k order — the value a plain sequential loop gives. The gradients
+ * must all be finite (see `allFinite`): the update is in place.
+ */
+export function adamNormF32(p: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array, h: AdamStepF32, sum: number): number {
+  const fr = Math.fround;
+  const wd = fr(h.weightDecay), b1 = fr(h.beta1), b2 = fr(h.beta2), omb1 = fr(1 - h.beta1), omb2 = fr(1 - h.beta2);
+  const bc2s = fr(h.bc2Sqrt), e = fr(h.eps), negStep = fr(h.negStepSize);
+  const n = p.length;
+  if (backend === 'wasm' && n >= WASM_MIN) {
+    const ex = runtime().ex;
+    const c = Math.min(n, ADAM_CHUNK);
+    const [ap, ag, am, as] = beginCall(c, c, c, c);
+    let acc = sum;
+    for (let k0 = 0; k0 < n; k0 += ADAM_CHUNK) {
+      const k1 = Math.min(n, k0 + ADAM_CHUNK);
+      const pp = chunkPtr(p, k0, k1, ap!), pg = chunkPtr(g, k0, k1, ag!);
+      const pm = chunkPtr(m, k0, k1, am!), ps = chunkPtr(s, k0, k1, as!);
+      acc = ex.adamNorm(pp, pg, pm, ps, k1 - k0, wd, b1, b2, omb1, omb2, bc2s, e, negStep, acc);
+      if (pinnedOffset(p) < 0) copyOut(pp, p.subarray(k0, k1));
+      if (pinnedOffset(m) < 0) copyOut(pm, m.subarray(k0, k1));
+      if (pinnedOffset(s) < 0) copyOut(ps, s.subarray(k0, k1));
+    }
+    return acc;
+  }
+  let acc = sum;
+  for (let k = 0; k < n; k++) { const d = g[k]!; acc += d * d; }
+  adamF32(p, g, m, s, h);
+  return acc;
+}
+
+/**
+ * Whether every element is finite (no NaN, no ±∞). Order does not matter here, so four
+ * independent accumulators of x − x (0 for a finite x, NaN otherwise) keep the loop fast.
+ */
+export function allFinite(a: TypedArray): boolean {
+  const n = a.length;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x0 = a[i]!, x1 = a[i + 1]!, x2 = a[i + 2]!, x3 = a[i + 3]!;
+    s0 += x0 - x0; s1 += x1 - x1; s2 += x2 - x2; s3 += x3 - x3;
+  }
+  for (; i < n; i++) { const x = a[i]!; s0 += x - x; }
+  return s0 + s1 + s2 + s3 === 0;
+}

@@ -28,6 +28,7 @@ export interface KernelExports {
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, work: number,
   ): void;
   adam(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number): void;
+  adamNorm(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number, sum: number): number;
   relu(x: number, y: number, n: number): void;
   add(a: number, b: number, out: number, n: number): void;
   sub(a: number, b: number, out: number, n: number): void;
