@@ -182,15 +182,10 @@ export function tanh(a: Tensor): Tensor {
   for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
   return o;
 }
-/** σ(a) = 1 / (1 + e^−a), computed without overflow for large |a|. */
+/** σ(a) = 1 / (1 + e^−a), computed without overflow for large |a| (kernels/ops.ts). */
 export function sigmoid(a: Tensor): Tensor {
-  const { x, o, y, n } = flat(a);
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    // For v < 0 use e^v / (1 + e^v) so that e^−v never overflows.
-    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
-    else { const e = Math.exp(v); y[i] = e / (1 + e); }
-  }
+  const { x, o, y } = flat(a);
+  K.sigmoid(x, y);
   return o;
 }
 /** log(1 + eᵃ), stable: max(a, 0) + log1p(e^−|a|). */

@@ -55,6 +55,34 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     expectSame(js, wasm, `binary n=${n}`);
   });
 
+  it('the kernels\' exp (fdlibm) is Math.exp bit for bit, on 2 million arguments and the edge cases', () => {
+    const special = [0, -0, 1, -1, Math.LN2 / 2, -Math.LN2 / 2, 1.5 * Math.LN2, -1.5 * Math.LN2, 2 ** -28, -(2 ** -28), 2 ** -30,
+      -700, -708.39, -709, -745.13, -745.2, -1000, 709.78, 710, Infinity, -Infinity, NaN, 1e-310, -1e-310, 5e-324];
+    let bad = 0;
+    const check = (x: number) => { if (!Object.is(T.kernels.expFdlibm(x), Math.exp(x)) && bad++ < 5) console.log('exp mismatch at', x); };
+    special.forEach(check);
+    const u = rng.uniform([2_000_000], 0, 1).data;
+    for (let i = 0; i < u.length; i++) {
+      const r = u[i]!;
+      check(i % 4 === 0 ? -r * 760 : i % 4 === 1 ? (r - 0.5) * 4 : i % 4 === 2 ? (r - 0.5) * 1e-7 : r * 720);
+    }
+    expect(bad).toBe(0);
+  });
+
+  it.each([...sizes, 100_000])('sigmoid and its backward (σ of float32 inputs of every size), n = %i', (n) => {
+    // Inputs across exp's ranges: |x| < 2^-28, ≤ ln2/2, around 3·ln2/2, large, beyond −700, and specials.
+    const x = values(n, 4);
+    for (let i = 0; i < n; i += 7) x[i] = [1e-9, -3e-9, 0.3, -0.34, 1.04, -1.03, 30, -88, 750, -800][(i / 7) % 10]!;
+    const g = values(n);
+    const [js, wasm] = both(() => {
+      const y = new Float32Array(n), dx = new Float32Array(n);
+      T.kernels.sigmoid(x, y);
+      T.kernels.sigmoidBackward(g, y, dx);
+      return [y, dx];
+    });
+    expectSame(js, wasm, `sigmoid n=${n}`);
+  });
+
   it.each(sizes)('relu and its backward, n = %i', (n) => {
     const x = values(n), g = values(n);
     const [js, wasm] = both(() => {

@@ -7,3 +7,4 @@ export * from './activation';
 export * from './rows';
 export * from './batchnorm';
 export * from './binary';
+export * from './sigmoid';

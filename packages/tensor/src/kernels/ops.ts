@@ -137,6 +137,45 @@ export function leakyReluBackward(g: TypedArray, x: TypedArray, dx: TypedArray, 
   for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? g[i]! : g[i]! * slope;
 }
 
+// ---------------------------------------------------------------- sigmoid
+
+/**
+ * y = σ(x) = 1 / (1 + e^−x), computed without overflow: for x < 0 as e^x / (1 + e^x). The wasm
+ * kernel evaluates e^x with fdlibm's algorithm, which is what V8's Math.exp is, so the values agree.
+ */
+export function sigmoid(x: TypedArray, y: TypedArray): void {
+  const n = x.length;
+  if (useWasm(n, x) && y instanceof Float32Array) {
+    const [px, py] = stage(x, 4 * n);
+    runtime().ex.sigmoid(px!, py!, n);
+    copyOut(py!, y);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    // For v < 0 use e^v / (1 + e^v) so that e^−v never overflows.
+    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+    else { const e = Math.exp(v); y[i] = e / (1 + e); }
+  }
+}
+
+/** dx = g·y·(1 − y) from the sigmoid's output y (no second exp, finite where e^−x overflows). */
+export function sigmoidBackward(g: TypedArray, y: TypedArray, dx: TypedArray): void {
+  const n = g.length;
+  if (useWasm(n, g) && y instanceof Float32Array && dx instanceof Float32Array) {
+    const [pg, py, pd] = stage(g, y, 4 * n);
+    runtime().ex.sigmoidBackward(pg!, py!, pd!, n);
+    copyOut(pd!, dx);
+    return;
+  }
+  for (let i = 0; i < n; i++) { const s = y[i]!; dx[i] = g[i]! * s * (1 - s); }
+}
+
+/** e^x by the wasm kernels' port of fdlibm (for tests: it must equal Math.exp bit for bit). */
+export function expFdlibm(x: number): number {
+  return runtime().ex.expScalar(x);
+}
+
 // ---------------------------------------------------------------- bias add and bias gradient
 
 /** y[i, j] += b[j] for the rows × n matrix y (contiguous), in place. */
