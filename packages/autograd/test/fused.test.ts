@@ -45,20 +45,20 @@ describe('Adam float32 fast path', () => {
 });
 
 describe('Adam.stepIfFinite (the gradient norm and the update in one pass)', () => {
-  /** Two models' worth of parameters (float32, some without a gradient) and their gradients. */
-  function setup(seed: string) {
+  /** Parameters (float32, one without a gradient; pinned as Linear's, or ordinary) and their gradients. */
+  function setup(seed: string, pinned = false) {
     const rng = new T.Rng(seed);
     const shapes = [[300, 40], [300], [7, 300], [7], [5]];
-    const params = shapes.map((s) => A.param(rng.normal(s)));
+    const params = shapes.map((s) => A.param(pinned ? T.copy_(T.zeros(s, 'float32', { pinned: true }), rng.normal(s)) : rng.normal(s)));
     const grads = shapes.map((s) => rng.normal(s, 0, 1e-2));
     return { params, grads };
   }
 
-  for (const backend of ['wasm', 'js'] as const) {
-    it(`equals gradNorm then step(), bit for bit, over 3 steps (${backend} kernels)`, () => {
+  for (const [backend, pinned] of [['wasm', true], ['wasm', false], ['js', false]] as const) {
+    it(`equals gradNorm then step(), bit for bit, over 3 steps (${backend} kernels${pinned ? ', pinned parameters' : ''})`, () => {
       T.setKernelBackend(backend);
       try {
-        const a = setup('sif'), b = setup('sif');
+        const a = setup('sif'), b = setup('sif', pinned);
         const oa = new optim.Adam(a.params, { lr: 1e-3, weightDecay: 0.01 }), ob = new optim.Adam(b.params, { lr: 1e-3, weightDecay: 0.01 });
         for (let t = 0; t < 3; t++) {
           a.params.forEach((p, i) => { p.grad = i === 4 ? null : a.grads[i]!; });
@@ -75,9 +75,9 @@ describe('Adam.stepIfFinite (the gradient norm and the update in one pass)', () 
     });
   }
 
-  it('a NaN or infinite gradient changes nothing and reports the norm gradNorm gives', () => {
-    for (const bad of [NaN, Infinity]) {
-      const { params, grads } = setup('bad');
+  it('a NaN or infinite gradient changes nothing, keeps no state, and reports the norm gradNorm gives', () => {
+    for (const [bad, pinned] of [[NaN, false], [Infinity, false], [NaN, true], [-Infinity, true]] as const) {
+      const { params, grads } = setup('bad', pinned);
       const opt = new optim.Adam(params, { lr: 1e-3 });
       params.forEach((p, i) => { p.grad = grads[i]!; });
       grads[2]!.data[3] = bad;

@@ -49,8 +49,10 @@ export class BatchNorm1d extends Module {
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const p = (t: Tensor) => new Variable(t, { requiresGrad: true });
-    this.weight = this.registerParameter('weight', this.affine ? p(T.ones([numFeatures], dtype)) : null);
-    this.bias = this.registerParameter('bias', this.affine ? p(T.zeros([numFeatures], dtype)) : null);
+    // Pinned (in the wasm kernels' memory), as Linear's: Adam updates them in place.
+    const pinned = (value: number) => T.fill_(T.zeros([numFeatures], dtype, { pinned: true }), value);
+    this.weight = this.registerParameter('weight', this.affine ? p(pinned(1)) : null);
+    this.bias = this.registerParameter('bias', this.affine ? p(pinned(0)) : null);
     const track = this.trackRunningStats;
     this.runningMean = this.registerBuffer('running_mean', track ? T.zeros([numFeatures], dtype) : null);
     this.runningVar = this.registerBuffer('running_var', track ? T.ones([numFeatures], dtype) : null);

@@ -87,10 +87,32 @@ export class Adam extends Optimizer {
       if (!(p.value.data instanceof Float32Array) || g.dtype !== 'float32' || g.size !== p.size) return super.stepIfFinite();
       grads.push(g);
     }
+    const [beta1, beta2] = this.betas;
+    // Pinned parameters and moments (as Linear and this optimizer make them): one wasm session.
+    // A parameter's first state is only kept if the update happens (a skipped step leaves none).
+    const items: T.kernels.AdamItemF32[] = [];
+    const stepped: [number, AdamState][] = [];
+    this.params.forEach((param, i) => {
+      const v = this.views(i);
+      if (v === null) return;
+      const st = this.states[i] ?? { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
+      const t = st.step + 1;
+      const h = { weightDecay: this.weightDecay, beta1, beta2, bc2Sqrt: Math.sqrt(1 - beta2 ** t), eps: this.eps, negStepSize: -(this.lr / (1 - beta1 ** t)) };
+      items.push({ p: v.p as Float32Array, g: v.g as Float32Array, m: st.expAvg.data as Float32Array, s: st.expAvgSq.data as Float32Array, h });
+      stepped.push([i, st]);
+    });
+    const fused = T.kernels.adamNormPinned(items);
+    if (fused !== null) {
+      if (!fused.finite) return { gradNorm: gradNorm(this.params), stepped: false };
+      for (const [i, st] of stepped) {
+        this.states[i] = st;
+        st.step += 1;
+      }
+      return { gradNorm: Math.sqrt(fused.sum), stepped: true };
+    }
     for (const g of grads) {
       if (!T.kernels.allFinite(g.toFlat())) return { gradNorm: gradNorm(this.params), stepped: false };
     }
-    const [beta1, beta2] = this.betas;
     let sum = 0;
     this.params.forEach((param, i) => {
       const v = this.views(i);

@@ -40,3 +40,16 @@ export function mul(a: usize, b: usize, out: usize, n: i32): void {
     store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
   }
 }
+
+/** 1 if all n floats at x are finite, else 0: x − x is 0 for a finite x and NaN for ±∞ or NaN. */
+export function allFinite(x: usize, n: i32): i32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) { const v = load<f32>(x + (<usize>i << 2)); s += v - v; }
+  return s == 0 ? 1 : 0;
+}

@@ -430,6 +430,42 @@ export function adamNormF32(p: Float32Array, g: Float32Array, m: Float32Array, s
   return acc;
 }
 
+/** One parameter's part of `adamNormPinned`: pinned p, m, s, its gradient and its step's hyper-parameters. */
+export interface AdamItemF32 {
+  p: Float32Array;
+  g: Float32Array;
+  m: Float32Array;
+  s: Float32Array;
+  h: AdamStepF32;
+}
+
+/**
+ * Adam over several parameters whose values and moments are pinned, with the gradient norm: all
+ * gradients are copied into the kernels' memory first and checked for NaN and ∞ there (a SIMD
+ * pass); if one is not finite nothing is updated and `finite` is false; else each parameter is
+ * updated in place by `adamNorm` (squares added in parameter order, then element order), and
+ * `sum` is the norm's sum of squares. Returns null when the wasm path does not apply (the
+ * caller then uses `allFinite` and `adamNormF32` one parameter at a time).
+ */
+export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean; sum: number } | null {
+  if (backend !== 'wasm' || items.length === 0) return null;
+  for (const it of items) {
+    if (pinnedOffset(it.p) < 0 || pinnedOffset(it.m) < 0 || pinnedOffset(it.s) < 0 || !(it.g instanceof Float32Array)) return null;
+  }
+  const at = beginCall(...items.map((it) => it.g.length));
+  const heap = f32();
+  items.forEach((it, k) => heap.set(it.g, at[k]!));
+  const ex = runtime().ex;
+  for (let k = 0; k < items.length; k++) if (!ex.allFinite(at[k]! * 4, items[k]!.g.length)) return { finite: false, sum: NaN };
+  let sum = 0;
+  items.forEach((it, k) => {
+    const fr = Math.fround, h = it.h;
+    sum = ex.adamNorm(pinnedOffset(it.p), at[k]! * 4, pinnedOffset(it.m), pinnedOffset(it.s), it.p.length,
+      fr(h.weightDecay), fr(h.beta1), fr(h.beta2), fr(1 - h.beta1), fr(1 - h.beta2), fr(h.bc2Sqrt), fr(h.eps), fr(h.negStepSize), sum);
+  });
+  return { finite: true, sum };
+}
+
 /**
  * Whether every element is finite (no NaN, no ±∞). Order does not matter here, so four
  * independent accumulators of x − x (0 for a finite x, NaN otherwise) keep the loop fast.

@@ -30,6 +30,7 @@ export interface KernelExports {
   adam(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number): void;
   adamNorm(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number, sum: number): number;
   relu(x: number, y: number, n: number): void;
+  allFinite(x: number, n: number): number;
   expScalar(x: number): number;
   sigmoid(x: number, y: number, n: number): void;
   sigmoidBackward(g: number, y: number, dx: number, n: number): void;
