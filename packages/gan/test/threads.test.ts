@@ -1,6 +1,7 @@
-// Training results do not depend on how the work is run: on 1 or 2 threads, and with the wasm
-// SIMD kernels or their JavaScript reference loops, a seeded run gives a bit-identical history,
-// final weights and optimizer state.
+// Training results do not depend on how the work is run: on 1 or 2 threads, with the wasm SIMD
+// kernels or their JavaScript reference loops, and with every uninitialised output array
+// (T.allocEmpty) filled with NaN first, a seeded run gives a bit-identical history, final weights
+// and optimizer state.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as T from '@minigan/tensor';
@@ -50,6 +51,7 @@ describe('training is independent of threads and kernel implementation', () => {
   afterEach(() => {
     T.setThreads(1);
     T.setKernelBackend('wasm');
+    T.setPoisonEmpty(false);
   });
 
   it.each(configs)('%s: 2 threads = 1 thread, bit for bit', (_, config) => {
@@ -64,5 +66,14 @@ describe('training is independent of threads and kernel implementation', () => {
     const js = run(config(), () => T.setKernelBackend('js'));
     expectSameHistory(wasm.history, js.history);
     expect(fingerprint(js)).toEqual(fingerprint(wasm));
+  });
+
+  it.each(configs)('%s: outputs allocated without zeroing are written whole (NaN-poisoned = plain), bit for bit', (_, config) => {
+    const plain = run(config(), () => T.setPoisonEmpty(false));
+    for (const kernels of ['wasm', 'js'] as const) {
+      const poisoned = run(config(), () => { T.setPoisonEmpty(true); T.setKernelBackend(kernels); });
+      expectSameHistory(plain.history, poisoned.history);
+      expect(fingerprint(poisoned)).toEqual(fingerprint(plain));
+    }
   });
 });

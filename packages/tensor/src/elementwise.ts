@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
-import { Tensor, alloc, type DType, type TypedArray } from './tensor.ts';
+import { Tensor, alloc, allocEmpty, type DType, type TypedArray } from './tensor.ts';
 import { checkFinite, fail, fmtShape } from './errors.ts';
 import * as K from './kernels/ops.ts';
 
@@ -48,7 +48,8 @@ type NdBinaryS = (out: Nd, a: Nd, s: number) => unknown;
 function binary(op: string, a: Operand, b: Operand, f: NdBinary, fs: NdBinaryS | null, fsr: NdBinaryS | null, out?: Tensor, simd?: K.BinaryOp): Tensor {
   if (typeof a === 'number' && typeof b === 'number') fail(op, 'expected at least one tensor operand, got two numbers');
   const shape = typeof a === 'number' ? (b as Tensor).shape : typeof b === 'number' ? a.shape : broadcastShapes(op, a.shape, b.shape);
-  const o = out ?? new Tensor(alloc(resultDtype(a, b), shapeSizeOf(shape)), shape);
+  // Every element of a fresh output is written below (by a kernel or an ndarray-ops loop).
+  const o = out ?? new Tensor(allocEmpty(resultDtype(a, b), shapeSizeOf(shape)), shape);
   if (out) checkOut(op, out, shape);
   if (o.size === 0) return o;
   // Same-shaped contiguous float32 operands (a gradient accumulated in backward, say): one SIMD
@@ -138,7 +139,7 @@ export function copy_(out: Tensor, a: Tensor): Tensor {
 
 /** Applies an ndarray-ops unary kernel into a fresh contiguous tensor. */
 function unaryNd(a: Tensor, f: (o: Nd, x: Nd) => unknown): Tensor {
-  const o = new Tensor(alloc(a.dtype, a.size), a.shape);
+  const o = new Tensor(allocEmpty(a.dtype, a.size), a.shape); // f writes every element
   if (o.size > 0) f(o.nd, a.nd);
   return o;
 }
@@ -149,7 +150,7 @@ function unaryNd(a: Tensor, f: (o: Nd, x: Nd) => unknown): Tensor {
  */
 function flat(a: Tensor): { x: TypedArray; o: Tensor; y: TypedArray; n: number } {
   const x = a.toFlat();
-  const o = new Tensor(alloc(a.dtype, a.size), a.shape);
+  const o = new Tensor(allocEmpty(a.dtype, a.size), a.shape); // each caller's loop writes every element
   return { x, o, y: o.data, n: x.length };
 }
 

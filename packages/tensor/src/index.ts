@@ -1,5 +1,5 @@
 // @minigan/tensor — n-d float tensors on ndarray: storage, views, broadcasting, kernels, seeded RNG.
-export { Tensor, alloc, contiguousStrides, shapeSize, formatTensor, type DType, type TypedArray, type NestedArray } from './tensor.ts';
+export { Tensor, alloc, allocEmpty, setPoisonEmpty, contiguousStrides, shapeSize, formatTensor, type DType, type TypedArray, type NestedArray } from './tensor.ts';
 export { isPinned, type ZerosOptions } from './create.ts';
 export { tensor, scalar, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, concat, stack, assignInto } from './create.ts';
 export * from './elementwise.ts';

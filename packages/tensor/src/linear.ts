@@ -2,7 +2,7 @@
 // each as one session in its memory (operands copied in once, see kernels/wasm.ts). Every other
 // case (float64, views, the 'js' matmul backend) is the composition of matmul, the bias add and
 // the row sum — the same kernels, so the same bits either way.
-import { Tensor, alloc } from './tensor.ts';
+import { Tensor, allocEmpty } from './tensor.ts';
 import { fail, fmtShape } from './errors.ts';
 import { matmul, matmulBackend } from './matmul.ts';
 import { sum } from './reduce.ts';
@@ -24,7 +24,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const [B, nIn] = x.shape as [number, number];
   const nOut = w.shape[0]!;
   if (fused(x, w, b) && B > 0 && nOut > 0) {
-    const y = new Tensor(alloc('float32', B * nOut), [B, nOut]);
+    const y = new Tensor(allocEmpty('float32', B * nOut), [B, nOut]); // written whole by linearWasm
     linearWasm(x.toFlat() as Float32Array, w.toFlat() as Float32Array, b ? b.toFlat() as Float32Array : null, B, nIn, nOut, y.data as Float32Array);
     return y;
   }
@@ -49,7 +49,8 @@ export function linearBackward(g: Tensor, x: Tensor, w: Tensor, need: { dx: bool
   const nOut = w.shape[0]!;
   if (g.ndim !== 2 || g.shape[0] !== B || g.shape[1] !== nOut) fail('linearBackward', `gradient ${fmtShape(g.shape)} does not fit input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)}`);
   if (fused(g, x, w) && B > 0 && nOut > 0 && nIn > 0) {
-    const make = (on: boolean, shape: number[]) => (on ? new Tensor(alloc('float32', shape.reduce((p, d) => p * d, 1)), shape) : null);
+    // Each gradient is written whole by linearBackwardWasm.
+    const make = (on: boolean, shape: number[]) => (on ? new Tensor(allocEmpty('float32', shape.reduce((p, d) => p * d, 1)), shape) : null);
     const dx = make(need.dx, [B, nIn]), dw = make(need.dw, [nOut, nIn]), db = make(need.db, [nOut]);
     linearBackwardWasm(g.toFlat() as Float32Array, x.toFlat() as Float32Array, w.toFlat() as Float32Array, B, nIn, nOut,
       dx ? dx.data as Float32Array : null, dw ? dw.data as Float32Array : null, db ? db.data as Float32Array : null);

@@ -1,4 +1,4 @@
-import { Tensor, alloc, type TypedArray } from './tensor.ts';
+import { Tensor, alloc, allocEmpty, type TypedArray } from './tensor.ts';
 import { fail, fmtShape, normAxis } from './errors.ts';
 import { sumRows } from './kernels/ops.ts';
 
@@ -75,7 +75,8 @@ function sumLeading(t: Tensor, keepdims: boolean): Tensor {
   const b = t.shape[0]!;
   const rest = t.shape.slice(1);
   const n = rest.reduce((s, d) => s * d, 1);
-  const out = new Tensor(alloc(t.dtype, n), keepdims ? [1, ...rest] : rest);
+  // sumRows writes every element; with no rows the sum is zeros.
+  const out = new Tensor(b > 0 ? allocEmpty(t.dtype, n) : alloc(t.dtype, n), keepdims ? [1, ...rest] : rest);
   if (b > 0 && n > 0) sumRows(t.data.subarray(t.offset, t.offset + b * n), b, n, out.data);
   return out;
 }

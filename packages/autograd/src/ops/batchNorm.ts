@@ -47,7 +47,7 @@ export function batchNorm(
   // from x, μ and invstd (the same double operations, so the same values) instead of keeping it.
   const mean = new Float64Array(C);
   const invstd = new Float64Array(C);
-  const y = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
+  const y = new T.Tensor(T.allocEmpty(x.dtype, N * C), [N, C]); // bnForward writes every element
   if (useBatch) {
     const varSum = new Float64Array(C);
     T.kernels.bnForwardBatch(xd, y.data, N, C, eps, mean, varSum, invstd, gamma, beta);
@@ -73,7 +73,7 @@ export function batchNorm(
     const sumG = new Float64Array(C), sumGX = new Float64Array(C);
     const scale = new Float64Array(C);
     for (let c = 0; c < C; c++) scale[c] = (gamma ? gamma[c]! : 1) * invstd[c]!;
-    const dx = x.requiresGrad ? new T.Tensor(T.alloc(x.dtype, N * C), [N, C]) : null;
+    const dx = x.requiresGrad ? new T.Tensor(T.allocEmpty(x.dtype, N * C), [N, C]) : null; // written whole by bnBackward
     T.kernels.bnBackward(gd, xd, dx ? dx.data : null, N, C, mean, invstd, scale, useBatch, sumG, sumGX);
     const grads: (T.Tensor | null)[] = [dx];
     if (weight) grads.push(weight.requiresGrad ? T.tensor(sumGX, [C], weight.dtype) : null);
