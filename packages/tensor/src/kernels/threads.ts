@@ -2,10 +2,11 @@
 // or `MINIGAN_THREADS` in the environment — and is 1 by default, so nothing depends on the machine.
 //
 // Each worker instantiates the kernels module on the main thread's shared memory and waits for
-// jobs in its control slot. A call splits its work into parts that write disjoint outputs (for a
-// matmul: blocks of C's columns or rows); the main thread posts parts 1 … T−1 to the workers,
-// runs part 0 itself, then waits for the others. The main thread blocks (Atomics.wait is allowed
-// in Node's main thread), so every operation stays synchronous.
+// jobs in its control slot. A matmul is one shared job (the job area, slot 0): C is cut into
+// blocks that write disjoint parts, and the main thread and every worker that wakes in time claim
+// blocks until none is left (gemmBlocks in asm/assembly/gemm.ts); the main thread then waits for
+// the threads still inside. Blocking is allowed in Node's main thread (Atomics.wait), so every
+// operation stays synchronous; a worker the OS runs late just finds no block left.
 //
 // A control slot (SLOT_BYTES at byte w·SLOT_BYTES, as Int32 indices):
 //   0 seq    the job number; the main thread bumps it to post a job
@@ -13,6 +14,7 @@
 //   2 op     which kernel (OP_*)
 //   3 state  0 starting, 1 ready, 2 failed (the message is at byte 256 of the slot, UTF-8)
 //   4 …      integer arguments
+// Slot 0 is not a worker's: it is the shared matmul job (see gemmBlocks).
 // Waiting spins for a short while first: a job often follows the last one within microseconds,
 // and waking a sleeping thread costs tens of microseconds.
 //
@@ -22,7 +24,7 @@ import { fail } from '../errors.ts';
 import { MAX_THREADS, SLOT_BYTES, runtime } from './wasm-runtime.ts';
 
 /** Job codes a worker understands (the switch in `workerSource`). */
-export const OP_GEMM = 1;
+export const OP_GEMM_BLOCKS = 1;
 const OP_EXIT = 99;
 
 const SEQ = 0, DONE = 1, OP = 2, STATE = 3, ARGS = 4;
@@ -32,8 +34,8 @@ const SPIN = 20000;
 /** A job that takes longer than this is taken as a hung worker. */
 const TIMEOUT_MS = 120_000;
 
-// The worker's program (plain JavaScript: the worker loads no TypeScript). `gemm` gets the
-// thread's own packing scratch as its last argument, from the job.
+// The worker's program (plain JavaScript: the worker loads no TypeScript). `gemmBlocks` gets the
+// job's address and the thread's own packing scratch.
 const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, slot } = workerData;
@@ -52,7 +54,7 @@ for (;;) {
   if (op === ${OP_EXIT}) break;
   try {
     switch (op) {
-      case ${OP_GEMM}: ex.gemm(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11]); break;
+      case ${OP_GEMM_BLOCKS}: ex.gemmBlocks(c[a], c[a + 1]); break;
       default: throw new Error('unknown job ' + op);
     }
   } catch (e) {
@@ -145,6 +147,32 @@ export function post(t: number, op: number, args: readonly number[]): void {
   for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
   Atomics.store(c, SEQ, ++h.seq);
   Atomics.notify(c, SEQ);
+}
+
+/** Throws the first worker error reported since the last check (a kernel that trapped). */
+export function checkWorkers(): void {
+  workers.forEach((h, i) => {
+    if (Atomics.load(h.ctl, STATE) !== 2) return;
+    const msg = readError(h.ctl);
+    Atomics.store(h.ctl, STATE, 1);
+    fail('threads', `a kernel failed on worker thread ${i + 1}: ${msg}`);
+  });
+}
+
+/**
+ * Blocks until ctl[index] & mask is 0 (spinning first), checking for worker errors while it
+ * sleeps; for the threads still inside a shared job.
+ */
+export function waitZero(ctl: Int32Array, index: number, mask: number, what: string): void {
+  for (let i = 0; i < SPIN; i++) if ((Atomics.load(ctl, index) & mask) === 0) return;
+  const t0 = Date.now();
+  for (;;) {
+    const v = Atomics.load(ctl, index);
+    if ((v & mask) === 0) return;
+    checkWorkers();
+    if (Date.now() - t0 > TIMEOUT_MS) fail('threads', `${what}: no answer from a worker thread in ${TIMEOUT_MS / 1000} s`);
+    Atomics.wait(ctl, index, v, 100);
+  }
 }
 
 /** Waits until thread t ≥ 1 has finished the job posted last; rethrows its error. */

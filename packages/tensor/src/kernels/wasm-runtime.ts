@@ -27,6 +27,7 @@ export interface KernelExports {
     transA: number, transB: number, M: number, N: number, K: number,
     a: number, lda: number, b: number, ldb: number, c: number, ldc: number, work: number,
   ): void;
+  gemmBlocks(job: number, work: number): void;
   adam(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number): void;
   adamNorm(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number, sum: number): number;
   relu(x: number, y: number, n: number): void;

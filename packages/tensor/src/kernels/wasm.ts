@@ -3,17 +3,17 @@
 // The kernel (asm/assembly/gemm.ts) works in the kernels' shared memory (wasm-runtime.ts). Per call
 // this file copies op(A)'s and op(B)'s stored rows in, runs the kernel, and copies C out:
 // O(MK + KN + MN) copying against O(MNK) arithmetic. With more than one thread (threads.ts), a
-// large product is cut into blocks of C's columns (or rows, when C is taller than wide), one per
-// thread; each element of C is computed by the same instructions in the same order whichever
-// block it falls in (see the comment at the top of gemm.ts), so results are bit-identical for any
-// thread count. Importing this module registers the backend and, when the module validates (i.e.
+// large product is cut into blocks of C's columns (or rows, when C is taller than wide) that the
+// threads claim one at a time; each element of C is computed by the same instructions in the same
+// order whichever block it falls in and whichever thread computes it (see the comment at the top
+// of gemm.ts), so results are bit-identical for any thread count. Importing this module registers the backend and, when the module validates (i.e.
 // WebAssembly SIMD works), makes it the default; `MINIGAN_MATMUL=js|wasm` overrides the choice.
 import { fail } from '../errors.ts';
 import { registerMatmulBackend, setMatmulBackend } from '../matmul.ts';
 import type { TypedArray } from '../tensor.ts';
 import { gemmBlocked, type GemmBackend } from './gemm.ts';
-import { OP_GEMM, getThreads, join, post } from './threads.ts';
-import { beginCall, f32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
+import { OP_GEMM_BLOCKS, checkWorkers, getThreads, post, waitZero } from './threads.ts';
+import { SLOT_BYTES, beginCall, f32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
 
 export { wasmSimdAvailable };
 
@@ -96,6 +96,31 @@ function gemmInMemory(
   }
 }
 
+/** The shared matmul job: slot 0 of the control block (see gemmBlocks in asm/assembly/gemm.ts). */
+const JOB_AT = 0;
+const JOB_OPEN = 1 << 16;
+/** Most blocks one job can list (its boundaries fill the rest of the 512-byte slot). */
+const MAX_BLOCKS = 100;
+
+let jobView: Int32Array | null = null;
+const job = () => (jobView ??= new Int32Array(runtime().memory.buffer, JOB_AT, SLOT_BYTES / 4));
+
+/**
+ * Block boundaries over `total` columns (or rows) for T threads, at multiples of `step`: T large
+ * blocks holding 3/4 of the work, then T small ones, so that threads that finish early even out
+ * the end, and a thread that starts late costs at most a small block's wait.
+ */
+function blockStarts(total: number, T: number, step: number): number[] {
+  const units = Math.ceil(total / step);
+  const big = Math.max(1, Math.floor((3 * units) / (4 * T)));
+  const starts: number[] = [];
+  let u = 0;
+  for (let i = 0; i < T && u < units; i++, u += big) starts.push(u);
+  const small = Math.max(1, Math.ceil((units - u) / T));
+  for (; u < units && starts.length < MAX_BLOCKS; u += small) starts.push(u);
+  return [...starts.map((x) => x * step), total];
+}
+
 function gemmSplit(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
   a: number, lda: number, b: number, ldb: number, c: number, ldc: number, threads: number,
@@ -107,26 +132,23 @@ function gemmSplit(
     r.ex.gemm(tA, tB, M, N, K, a, lda, b, ldb, c, ldc, scratchOf(0));
     return;
   }
+  // Blocks of C's columns when C is at least as wide as tall, else of its rows.
   const byCols = N >= M;
-  const step = byCols ? r.NR : r.MR;
-  const total = byCols ? N : M;
-  const part = roundUp(Math.ceil(total / T), step);
-  const jobs: number[][] = [];
-  for (let t = 0, s = 0; s < total; t++, s += part) {
-    const n = Math.min(part, total - s);
-    // Byte offsets of block t: columns s… of op(B) and C, or rows s… of op(A) and C.
-    if (byCols) {
-      const bOff = transB ? s * ldb * 4 : s * 4;
-      jobs.push([tA, tB, M, n, K, a, lda, b + bOff, ldb, c + s * 4, ldc, scratchOf(t)]);
-    } else {
-      const aOff = transA ? s * 4 : s * lda * 4;
-      jobs.push([tA, tB, n, N, K, a + aOff, lda, b, ldb, c + s * ldc * 4, ldc, scratchOf(t)]);
-    }
-  }
-  for (let t = 1; t < jobs.length; t++) post(t, OP_GEMM, jobs[t]!);
-  const j0 = jobs[0]!;
-  r.ex.gemm(j0[0]!, j0[1]!, j0[2]!, j0[3]!, j0[4]!, j0[5]!, j0[6]!, j0[7]!, j0[8]!, j0[9]!, j0[10]!, j0[11]!);
-  for (let t = 1; t < jobs.length; t++) join(t);
+  const bounds = blockStarts(byCols ? N : M, T, byCols ? r.NR : r.MR);
+  const J = job();
+  J[1] = 0;
+  J[2] = bounds.length - 1;
+  J[3] = byCols ? 1 : 0;
+  J[4] = tA; J[5] = tB; J[6] = M; J[7] = N; J[8] = K;
+  J[9] = a; J[10] = lda; J[11] = b; J[12] = ldb; J[13] = c; J[14] = ldc;
+  bounds.forEach((x, i) => { J[16 + i] = x; });
+  Atomics.store(J, 0, JOB_OPEN); // open, nobody inside yet
+  for (let t = 1; t < T; t++) post(t, OP_GEMM_BLOCKS, [JOB_AT, scratchOf(t)]);
+  r.ex.gemmBlocks(JOB_AT, scratchOf(0));
+  // Close the job (a worker waking now stays out) and wait for the workers still computing.
+  Atomics.and(J, 0, ~JOB_OPEN);
+  waitZero(J, 0, 0xffff, 'matmul');
+  checkWorkers();
 }
 
 /** C = op(A)·op(B) in float32 through the wasm kernel (else gemmBlocked); same contract as GemmBackend.gemm. */
