@@ -90,3 +90,40 @@ describe('Adam.stepIfFinite (the gradient norm and the update in one pass)', () 
     }
   });
 });
+
+describe('Sequential fuses Linear + ReLU / LeakyReLU (linearAct)', () => {
+  /** The same model twice (same init): a GAN-style MLP with both activations and a BatchNorm block. */
+  function model(fuse: boolean): A.nn.Sequential {
+    const rng = new T.Rng('seq-fuse');
+    const s = new A.nn.Sequential(
+      new A.nn.Linear(6, 16, { rng }), new A.nn.LeakyReLU(0.2),
+      new A.nn.Linear(16, 16, { rng }), new A.nn.ReLU(),
+      new A.nn.Linear(16, 8, { rng }), new A.nn.BatchNorm1d(8), new A.nn.ReLU(),
+      new A.nn.Linear(8, 3, { rng }), new A.nn.LeakyReLU(-0.5), // a negative slope is not fused
+      new A.nn.Linear(3, 1, { rng }),
+    );
+    s.fuse = fuse;
+    return s;
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`gives the unfused model's output and gradients bit for bit (${dtype})`, () => {
+      const x = new T.Rng('seq-x').normal([64, 6], 0, 1, dtype);
+      const run = (fuse: boolean) => {
+        const m = model(fuse);
+        if (dtype === 'float64') for (const p of m.parameters()) p.value = p.value.astype('float64');
+        const xin = A.param(x.clone());
+        const y = m.forward(xin);
+        A.mean(A.mul(y, y)).backward();
+        return { y: y.value, grads: [xin, ...m.parameters()].map((p) => p.grad!) , graph: A.walkGraph(y).map((n) => n.op) };
+      };
+      const fused = run(true), plain = run(false);
+      expect(Array.from(fused.y.toFlat())).toEqual(Array.from(plain.y.toFlat()));
+      fused.grads.forEach((g, i) => expect(Array.from(g.toFlat()), `grad ${i}`).toEqual(Array.from(plain.grads[i]!.toFlat())));
+      expect(fused.graph).toContain('linear+leakyRelu');
+      expect(fused.graph).toContain('linear+relu');
+      expect(fused.graph).toContain('leakyRelu'); // the negative slope stayed a separate node
+      expect(plain.graph).not.toContain('linear+relu');
+    });
+  }
+});

@@ -4,7 +4,7 @@ export { isPinned, type ZerosOptions } from './create.ts';
 export { tensor, scalar, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, concat, stack, assignInto } from './create.ts';
 export * from './elementwise.ts';
 export { sum, mean, max, min, argmax, variance, var, type Axes, type ReduceOptions, type VarOptions } from './reduce.ts';
-export { linear, linearBackward, type LinearGrads } from './linear.ts';
+export { linear, linearBackward, linearAct, linearActBackward, type LinearGrads, type FusedActivation } from './linear.ts';
 export { matmul, matmul_, registerMatmulBackend, setMatmulBackend, matmulBackend, type MatmulOptions } from './matmul.ts';
 export { gemmNaive, gemmBlocked, jsBackend, type GemmBackend } from './kernels/gemm.ts';
 // Importing the wasm kernel registers the 'wasm' matmul backend and makes it the default where SIMD works.

@@ -6,8 +6,10 @@ import { Tensor, allocEmpty } from './tensor.ts';
 import { fail, fmtShape } from './errors.ts';
 import { matmul, matmulBackend } from './matmul.ts';
 import { sum } from './reduce.ts';
-import { addRowVector } from './kernels/ops.ts';
-import { linearBackwardWasm, linearWasm } from './kernels/wasm.ts';
+import { addRowVector, leakyRelu, leakyReluBackward, relu, reluBackward } from './kernels/ops.ts';
+import { linearActBackwardWasm, linearActWasm, linearBackwardWasm, linearWasm, type FusedActivation } from './kernels/wasm.ts';
+
+export type { FusedActivation };
 
 /** Whether the fused wasm path applies: the wasm matmul backend, float32, contiguous operands. */
 function fused(...ts: (Tensor | null)[]): boolean {
@@ -61,4 +63,56 @@ export function linearBackward(g: Tensor, x: Tensor, w: Tensor, need: { dx: bool
     dw: need.dw ? matmul(g, x, { transA: true }) : null,
     db: need.db ? sum(g, 0) : null,
   };
+}
+
+function checkAct(op: string, act: FusedActivation): void {
+  if (act.kind === 'leakyRelu' && !(act.slope >= 0 && Number.isFinite(act.slope))) {
+    fail(op, `the fused LeakyReLU needs a finite slope ≥ 0 (its backward reads the sign from the output), got ${act.slope}`);
+  }
+  if (act.kind !== 'relu' && act.kind !== 'leakyRelu') fail(op, `unknown activation '${String((act as { kind: unknown }).kind)}' (expected relu or leakyRelu)`);
+}
+
+/**
+ * act(x·wᵀ + b): a Linear layer and its ReLU or LeakyReLU (slope ≥ 0) in one pass, [B, in] →
+ * [B, out]. Fused for speed: on the wasm backend the pre-activation never leaves the kernels'
+ * memory (no array, no copies); the values are those of `linear` followed by the activation.
+ */
+export function linearAct(x: Tensor, w: Tensor, b: Tensor | null, act: FusedActivation): Tensor {
+  checkAct('linearAct', act);
+  const [B, nIn] = x.shape as [number, number];
+  const nOut = w.shape[0]!;
+  if (x.ndim === 2 && w.ndim === 2 && x.shape[1] === w.shape[1] && fused(x, w, b) && B > 0 && nOut > 0 && (b === null || (b.ndim === 1 && b.shape[0] === nOut))) {
+    const y = new Tensor(allocEmpty('float32', B * nOut), [B, nOut]); // written whole
+    linearActWasm(x.toFlat() as Float32Array, w.toFlat() as Float32Array, b ? b.toFlat() as Float32Array : null, B, nIn, nOut, act, y.data as Float32Array);
+    return y;
+  }
+  const z = linear(x, w, b); // checks the shapes
+  if (act.kind === 'relu') relu(z.data, z.data);
+  else leakyRelu(z.data, z.data, act.slope);
+  return z;
+}
+
+/**
+ * The backward of `linearAct` from the upstream gradient g and the saved output y [B, out]: the
+ * activation's derivative (1, or the slope, where y ≤ 0 — for a slope ≥ 0 exactly where the
+ * pre-activation is ≤ 0), then `linearBackward`.
+ */
+export function linearActBackward(g: Tensor, y: Tensor, x: Tensor, w: Tensor, act: FusedActivation, need: { dx: boolean; dw: boolean; db: boolean }): LinearGrads {
+  checkAct('linearActBackward', act);
+  const [B, nIn] = x.shape as [number, number];
+  const nOut = w.shape[0]!;
+  if (g.ndim !== 2 || g.shape[0] !== B || g.shape[1] !== nOut || y.ndim !== 2 || y.shape[0] !== B || y.shape[1] !== nOut) {
+    fail('linearActBackward', `gradient ${fmtShape(g.shape)} and output ${fmtShape(y.shape)} do not fit input ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)}`);
+  }
+  if (fused(g, y, x, w) && B > 0 && nOut > 0 && nIn > 0) {
+    const make = (on: boolean, shape: number[]) => (on ? new Tensor(allocEmpty('float32', shape.reduce((p, d) => p * d, 1)), shape) : null);
+    const dx = make(need.dx, [B, nIn]), dw = make(need.dw, [nOut, nIn]), db = make(need.db, [nOut]);
+    linearActBackwardWasm(g.toFlat() as Float32Array, y.toFlat() as Float32Array, x.toFlat() as Float32Array, w.toFlat() as Float32Array, B, nIn, nOut, act,
+      dx ? dx.data as Float32Array : null, dw ? dw.data as Float32Array : null, db ? db.data as Float32Array : null);
+    return { dx, dw, db };
+  }
+  const gz = new Tensor(allocEmpty(g.dtype, B * nOut), [B, nOut]); // written whole
+  if (act.kind === 'relu') reluBackward(g.toFlat(), y.toFlat(), gz.data);
+  else leakyReluBackward(g.toFlat(), y.toFlat(), gz.data, act.slope);
+  return linearBackward(gz, x, w, need);
 }

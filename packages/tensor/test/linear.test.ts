@@ -41,3 +41,31 @@ describe('T.linear / T.linearBackward', () => {
     expect(() => T.linearBackward(T.zeros([2, 5]), T.zeros([2, 3]), T.zeros([4, 3]), { dx: true, dw: true, db: true })).toThrow('linearBackward: gradient [2,5] does not fit input [2,3] and weight [4,3]');
   });
 });
+
+describe('T.linearAct / T.linearActBackward (Linear + ReLU or LeakyReLU in one pass)', () => {
+  afterEach(() => T.setThreads(1));
+  const acts: T.FusedActivation[] = [{ kind: 'relu' }, { kind: 'leakyRelu', slope: 0.2 }, { kind: 'leakyRelu', slope: 0 }];
+
+  it.each([[256, 128, 128], [128, 784, 512], [5, 3, 7], [256, 2, 128]])('B=%i in=%i out=%i: = linear then the activation, bit for bit (values and gradients)', (B, nIn, nOut) => {
+    const x = rng.uniform([B, nIn], -1, 1), w = rng.uniform([nOut, nIn], -1, 1), b = rng.uniform([nOut], -1, 1), g = rng.normal([B, nOut]);
+    for (const act of acts) {
+      const z = T.linear(x, w, b);
+      const y0 = act.kind === 'relu' ? T.relu(z) : T.leakyRelu(z, act.slope);
+      const gz = new T.Tensor(new Float32Array(B * nOut), [B, nOut]);
+      if (act.kind === 'relu') T.kernels.reluBackward(g.data, y0.data, gz.data);
+      else T.kernels.leakyReluBackward(g.data, z.data, gz.data, act.slope); // the unfused backward reads z
+      const r0 = T.linearBackward(gz, x, w, { dx: true, dw: true, db: true });
+      for (const threads of [1, 2]) {
+        T.setThreads(threads);
+        const y = T.linearAct(x, w, b, act);
+        expect(bits(y).equals(bits(y0)), `${act.kind} y`).toBe(true);
+        const r = T.linearActBackward(g, y, x, w, act, { dx: true, dw: true, db: true });
+        for (const k of ['dx', 'dw', 'db'] as const) expect(bits(r[k]).equals(bits(r0[k])), `${act.kind} ${k}`).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a negative slope (the backward could not read the sign from the output)', () => {
+    expect(() => T.linearAct(T.zeros([2, 3]), T.zeros([4, 3]), null, { kind: 'leakyRelu', slope: -0.1 })).toThrow('linearAct: the fused LeakyReLU needs a finite slope ≥ 0');
+  });
+});

@@ -50,10 +50,15 @@ export class Linear extends Module {
 
   /** [B, in] → [B, out]. */
   forward(x: Variable): Variable {
+    this.checkInput(x);
+    return linear(x, this.weight, this.bias);
+  }
+
+  /** Throws unless x is [B, inFeatures]. */
+  checkInput(x: Variable): void {
     if (x.ndim !== 2 || x.shape[1] !== this.inFeatures) {
       T.fail('Linear', `expected input [B,${this.inFeatures}], got ${T.fmtShape(x.shape)}`);
     }
-    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -291,3 +291,63 @@ export function linearBackwardWasm(
     db.set(f32().subarray(dbAt!, dbAt! + nOut));
   }
 }
+
+/** The activation fused after a Linear layer (LeakyReLU with a slope ≥ 0, so y > 0 exactly where x·wᵀ + b > 0). */
+export type FusedActivation = { kind: 'relu' } | { kind: 'leakyRelu'; slope: number };
+
+/**
+ * `linearWasm` followed by the activation, in the same session: y = act(x·wᵀ + b), the
+ * pre-activation never leaving the wasm memory. The same kernels as `linear` then `relu` /
+ * `leakyRelu`, so the same values.
+ */
+export function linearActWasm(
+  x: Float32Array, w: Float32Array, b: Float32Array | null, B: number, nIn: number, nOut: number, act: FusedActivation, y: Float32Array,
+): void {
+  const r = runtime();
+  const ldc = roundUp(nOut, r.NR);
+  const [xAt, wAt, bAt, cAt] = beginCall(need(x), need(w), need(b), roundUp(B, r.MR) * ldc);
+  const px = stageCopy(x, xAt!), pw = stageCopy(w, wAt!);
+  const pb = b ? stageCopy(b, bAt!) : 0;
+  const c = cAt!;
+  if (nIn === 0) f32().fill(0, c, c + B * ldc);
+  else gemmInMemory(false, true, B, nOut, nIn, px, nIn, pw, nIn, c * 4, ldc, getThreads());
+  if (b) r.ex.addRowVector(c * 4, B, nOut, ldc, pb);
+  // Element-wise over the whole padded block (the padding columns are never read back).
+  if (act.kind === 'relu') r.ex.relu(c * 4, c * 4, B * ldc);
+  else r.ex.leakyRelu(c * 4, c * 4, B * ldc, act.slope);
+  copyOutRows(c, B, nOut, ldc, y);
+}
+
+/**
+ * The backward of `linearActWasm` from the upstream gradient g and the saved output y: the
+ * activation's backward (masked by y > 0, which is the pre-activation's sign) into the wasm
+ * memory, then dx, dw, db from it as `linearBackwardWasm` computes them.
+ */
+export function linearActBackwardWasm(
+  g: Float32Array, y: Float32Array, x: Float32Array, w: Float32Array, B: number, nIn: number, nOut: number, act: FusedActivation,
+  dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null,
+): void {
+  const r = runtime();
+  const threads = getThreads();
+  const ld = roundUp(nIn, r.NR);
+  const n = B * nOut;
+  const [gAt, yAt, gzAt, wAt, dxAt, xAt, dwAt, accAt, dbAt] = beginCall(
+    need(g), need(y), n, dx ? need(w) : 0, dx ? roundUp(B, r.MR) * ld : 0, dw ? need(x) : 0, dw ? roundUp(nOut, r.MR) * ld : 0, db ? 2 * nOut : 0, db ? nOut : 0);
+  const pg = stageCopy(g, gAt!), py = stageCopy(y, yAt!), pz = gzAt! * 4;
+  if (act.kind === 'relu') r.ex.reluBackward(pg, py, pz, n);
+  else r.ex.leakyReluBackward(pg, py, pz, n, act.slope);
+  if (dx) {
+    const pw = stageCopy(w, wAt!), c = dxAt!;
+    gemmInMemory(false, false, B, nIn, nOut, pz, nOut, pw, nIn, c * 4, ld, threads);
+    copyOutRows(c, B, nIn, ld, dx);
+  }
+  if (dw) {
+    const px = stageCopy(x, xAt!), c = dwAt!;
+    gemmInMemory(true, false, nOut, nIn, B, pz, nOut, px, nIn, c * 4, ld, threads);
+    copyOutRows(c, nOut, nIn, ld, dw);
+  }
+  if (db) {
+    r.ex.sumRows(pz, B, nOut, nOut, accAt! * 4, dbAt! * 4);
+    db.set(f32().subarray(dbAt!, dbAt! + nOut));
+  }
+}
