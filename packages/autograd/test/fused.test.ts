@@ -122,6 +122,7 @@ describe('Sequential fuses Linear + ReLU / LeakyReLU (linearAct)', () => {
       fused.grads.forEach((g, i) => expect(Array.from(g.toFlat()), `grad ${i}`).toEqual(Array.from(plain.grads[i]!.toFlat())));
       expect(fused.graph).toContain('linear+leakyRelu');
       expect(fused.graph).toContain('linear+relu');
+      expect(fused.graph).toContain('batchNorm+relu');
       expect(fused.graph).toContain('leakyRelu'); // the negative slope stayed a separate node
       expect(plain.graph).not.toContain('linear+relu');
     });

@@ -48,6 +48,7 @@ describe('op gradients (central differences, float64)', () => {
   gradTest('linearAct relu', (x, w, b) => A.linearAct(x, w, b, { kind: 'relu' }), [[[5, 4], [3, 4], [3]]], 'nonzero');
   gradTest('linearAct leakyRelu', (x, w, b) => A.linearAct(x, w, b, { kind: 'leakyRelu', slope: 0.2 }), [[[5, 4], [3, 4], [3]]], 'nonzero');
   gradTest('batchNorm train', (x, w, b) => A.batchNorm(x, null, null, w, b, { training: true }), [[[6, 4], [4], [4]], [[2, 3], [3], [3]]]);
+  gradTest('batchNorm train + relu', (x, w, b) => A.batchNorm(x, null, null, w, b, { training: true, relu: true }), [[[6, 4], [4], [4]]]);
   gradTest('batchNorm train (no affine)', (x) => A.batchNorm(x, null, null, null, null, { training: true }), [[[5, 3]]]);
   gradTest('batchNorm eval', (x, w, b) => A.batchNorm(x, T.tensor([0.1, -0.2, 0.3], [3], 'float64'), T.tensor([0.5, 1.5, 2], [3], 'float64'), w, b, { training: false }), [[[4, 3], [3], [3]]]);
   gradTest('composite: x*sigmoid(x)+log(x²)', (x) => A.add(A.mul(x, A.sigmoid(x)), A.log(A.mul(x, x))), [[[3, 3]]], 'nonzero');

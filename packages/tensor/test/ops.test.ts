@@ -138,9 +138,15 @@ describe('float32 kernels: wasm = js bit for bit', () => {
           T.kernels.bnBackward(g, x, dx, N, C, mean, invstd, scale, batch, sumG, sumGX);
           const mean3 = new Float64Array(C), varSum3 = new Float64Array(C), invstd3 = new Float64Array(C), y3 = new Float32Array(N * C);
           T.kernels.bnForwardBatch(x, y3, N, C, 1e-5, mean3, varSum3, invstd3, affine ? gamma : null, affine ? beta : null);
+          // With the fused ReLU: forward (batch and given statistics) and the masked backward.
+          const y4 = new Float32Array(N * C), y5 = new Float32Array(N * C), dx4 = new Float32Array(N * C);
+          T.kernels.bnForwardBatch(x, y4, N, C, 1e-5, new Float64Array(C), new Float64Array(C), new Float64Array(C), affine ? gamma : null, affine ? beta : null, true);
+          T.kernels.bnForward(x, y5, N, C, mean, invstd, affine ? gamma : null, affine ? beta : null, true);
+          const sumG4 = new Float64Array(C), sumGX4 = new Float64Array(C);
+          T.kernels.bnBackward(g, x, dx4, N, C, mean, invstd, scale, batch, sumG4, sumGX4, y5);
           const sumG2 = new Float64Array(C), sumGX2 = new Float64Array(C);
           T.kernels.bnBackward(g, x, null, N, C, mean, invstd, scale, batch, sumG2, sumGX2);
-          return [mean, varSum, invstd, y, sumG, sumGX, dx, sumG2, sumGX2, mean3, varSum3, invstd3, y3];
+          return [mean, varSum, invstd, y, sumG, sumGX, dx, sumG2, sumGX2, mean3, varSum3, invstd3, y3, y4, y5, dx4, sumG4, sumGX4];
         });
         expectSame(js, wasm, `BatchNorm [${N},${C}] affine=${affine} batch=${batch}`);
       }

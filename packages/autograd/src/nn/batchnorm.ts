@@ -65,6 +65,15 @@ export class BatchNorm1d extends Module {
 
   /** [N, C] → [N, C]. */
   forward(x: Variable): Variable {
+    return this.normalize(x, false);
+  }
+
+  /** relu(forward(x)) as one fused node (Sequential uses it for a BatchNorm1d followed by a ReLU). */
+  forwardRelu(x: Variable): Variable {
+    return this.normalize(x, true);
+  }
+
+  private normalize(x: Variable, relu: boolean): Variable {
     if (x.ndim !== 2 || x.shape[1] !== this.numFeatures) {
       T.fail('BatchNorm1d', `expected input [N,${this.numFeatures}], got ${T.fmtShape(x.shape)}`);
     }
@@ -78,6 +87,7 @@ export class BatchNorm1d extends Module {
       training: this.training || this.runningMean === null,
       momentum,
       eps: this.eps,
+      relu,
     });
   }
 

@@ -3,13 +3,15 @@ import { Variable } from '../variable.ts';
 import { linearAct } from '../ops/linearAct.ts';
 import { Module } from './module.ts';
 import { Linear } from './linear.ts';
+import { BatchNorm1d } from './batchnorm.ts';
 import { LeakyReLU, ReLU } from './activation.ts';
 
 /**
  * Modules applied in order; children are named '0', '1', … so keys read `0.weight`, `1.running_mean`.
  * A `Linear` directly followed by a `ReLU` or a `LeakyReLU` (slope ≥ 0) runs as one fused node
- * (`linearAct`: the same values and gradients, without the intermediate array); set `fuse` to
- * false to see every layer as its own node, e.g. when printing the graph.
+ * (`linearAct`), and so does a `BatchNorm1d` followed by a `ReLU` (`batchNorm` with `relu`): the
+ * same values and gradients, without the intermediate array. Set `fuse` to false to see every
+ * layer as its own node, e.g. when printing the graph.
  */
 export class Sequential extends Module {
   /** Run Linear + ReLU / LeakyReLU pairs as one fused node (default true). */
@@ -51,6 +53,9 @@ export class Sequential extends Module {
         const lin = m as Linear;
         lin.checkInput(h);
         h = linearAct(h, lin.weight, lin.bias, act);
+        i++;
+      } else if (this.fuse && m.constructor === BatchNorm1d && layers[i + 1]?.constructor === ReLU) {
+        h = (m as BatchNorm1d).forwardRelu(h);
         i++;
       } else {
         h = m.forward(h);

@@ -10,6 +10,11 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Added to the variance before the square root. Default 1e-5. */
   eps?: number;
+  /**
+   * Apply a ReLU to the result in the same node (fused for speed: the normalised values never
+   * become an array of their own; values and gradients are those of batchNorm then relu).
+   */
+  relu?: boolean;
 }
 
 /**
@@ -38,6 +43,7 @@ export function batchNorm(
   if (useBatch && N <= 1) T.fail('batchNorm', `expected more than 1 value per channel when training, got input of shape ${T.fmtShape(x.shape)}`);
   const eps = opts.eps ?? 1e-5;
   const momentum = opts.momentum ?? 0.1;
+  const thenRelu = opts.relu ?? false;
 
   const xd = x.value.toFlat();
   const gamma = weight ? weight.value.toFlat() : null;
@@ -50,7 +56,7 @@ export function batchNorm(
   const y = new T.Tensor(T.allocEmpty(x.dtype, N * C), [N, C]); // bnForward writes every element
   if (useBatch) {
     const varSum = new Float64Array(C);
-    T.kernels.bnForwardBatch(xd, y.data, N, C, eps, mean, varSum, invstd, gamma, beta);
+    T.kernels.bnForwardBatch(xd, y.data, N, C, eps, mean, varSum, invstd, gamma, beta, thenRelu);
     if (opts.training && runningMean && runningVar) {
       // In place, so the module's buffers (and any views of them) stay the same tensors.
       const rm = runningMean.toFlat(), rv = runningVar.toFlat();
@@ -64,17 +70,18 @@ export function batchNorm(
   } else {
     const rm = runningMean!.toFlat(), rv = runningVar!.toFlat();
     for (let c = 0; c < C; c++) { mean[c] = rm[c]!; invstd[c] = 1 / Math.sqrt(rv[c]! + eps); }
-    T.kernels.bnForward(xd, y.data, N, C, mean, invstd, gamma, beta);
+    T.kernels.bnForward(xd, y.data, N, C, mean, invstd, gamma, beta, thenRelu);
   }
 
   const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  return record('batchNorm', y, parents, (g) => {
+  return record(thenRelu ? 'batchNorm+relu' : 'batchNorm', y, parents, (g) => {
     const gd = g.toFlat();
     const sumG = new Float64Array(C), sumGX = new Float64Array(C);
     const scale = new Float64Array(C);
     for (let c = 0; c < C; c++) scale[c] = (gamma ? gamma[c]! : 1) * invstd[c]!;
     const dx = x.requiresGrad ? new T.Tensor(T.allocEmpty(x.dtype, N * C), [N, C]) : null; // written whole by bnBackward
-    T.kernels.bnBackward(gd, xd, dx ? dx.data : null, N, C, mean, invstd, scale, useBatch, sumG, sumGX);
+    // With the fused ReLU, bnBackward first masks g by the output (the ReLU's backward).
+    T.kernels.bnBackward(gd, xd, dx ? dx.data : null, N, C, mean, invstd, scale, useBatch, sumG, sumGX, thenRelu ? y.toFlat() : null);
     const grads: (T.Tensor | null)[] = [dx];
     if (weight) grads.push(weight.requiresGrad ? T.tensor(sumGX, [C], weight.dtype) : null);
     if (bias) grads.push(bias.requiresGrad ? T.tensor(sumG, [C], bias.dtype) : null);

@@ -232,15 +232,16 @@ export function bnStats(x: TypedArray, N: number, C: number, eps: number, mean: 
   for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(varSum[c]! / N + eps);
 }
 
-/** y = ((x − mean)·invstd)·γ + β over x [N, C] in double, rounded once; γ, β null: none. */
+/** y = ((x − mean)·invstd)·γ + β over x [N, C] in double, rounded once; γ, β null: none; then max(y, 0) if `thenRelu`. */
 export function bnForward(
   x: TypedArray, y: TypedArray, N: number, C: number, mean: Float64Array, invstd: Float64Array,
-  gamma: TypedArray | null, beta: TypedArray | null,
+  gamma: TypedArray | null, beta: TypedArray | null, thenRelu = false,
 ): void {
   if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
     // A missing γ or β is ones or zeros: h·1 = h and h + 0 are what the loop below computes.
     const [px, py, pg, pb, pm, pi] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), mean, invstd);
     runtime().ex.bnForward(px!, py!, N, C, pm!, pi!, pg!, pb!);
+    if (thenRelu) runtime().ex.relu(py!, py!, N * C);
     copyOut(py!, y.subarray(0, N * C));
     return;
   }
@@ -251,25 +252,45 @@ export function bnForward(
       y[i] = (gamma ? h * gamma[c]! : h) + (beta ? beta[c]! : 0);
     }
   }
+  if (thenRelu) reluJs(y.subarray(0, N * C), y);
+}
+
+/** The JavaScript ReLU loop (also in place). */
+function reluJs(x: TypedArray, y: TypedArray): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v === v ? 0 : v; }
 }
 
 /**
  * BatchNorm's backward from the upstream gradient g and the input x [N, C]: sumG = Σ_n g and
  * sumGX = Σ_n g·x̂ per channel (x̂ = (x − mean)·invstd), and, when dx is given,
  * dx = scale·((g − sumG/N) − x̂·(sumGX/N)) with batch statistics, or scale·g with running ones.
+ * With `reluY` (the output of a ReLU fused after the normalisation), g is first masked to 0
+ * where reluY ≤ 0: the ReLU's backward.
  */
 export function bnBackward(
   g: TypedArray, x: TypedArray, dx: TypedArray | null, N: number, C: number,
   mean: Float64Array, invstd: Float64Array, scale: Float64Array, batch: boolean, sumG: Float64Array, sumGX: Float64Array,
+  reluY: TypedArray | null = null,
 ): void {
-  if (useWasm(N * C, g) && x instanceof Float32Array && (dx === null || dx instanceof Float32Array)) {
-    const [pg, px, pd, pm, pi, ps, psg, psgx] = stage(g.subarray(0, N * C), x.subarray(0, N * C), dx ? 4 * N * C : 0, mean, invstd, scale, 8 * C, 8 * C);
-    runtime().ex.bnBackward(pg!, px!, dx ? pd! : 0, N, C, pm!, pi!, ps!, batch ? 1 : 0, psg!, psgx!);
+  if (useWasm(N * C, g) && x instanceof Float32Array && (dx === null || dx instanceof Float32Array) && (reluY === null || reluY instanceof Float32Array)) {
+    const [pg0, py, pg1, px, pd, pm, pi, ps, psg, psgx] = stage(g.subarray(0, N * C), reluY ? reluY.subarray(0, N * C) : 0, reluY ? 4 * N * C : 0,
+      x.subarray(0, N * C), dx ? 4 * N * C : 0, mean, invstd, scale, 8 * C, 8 * C);
+    const ex = runtime().ex;
+    // A ReLU after the normalisation: its backward first (g where the output y > 0, else 0).
+    if (reluY) ex.reluBackward(pg0!, py!, pg1!, N * C);
+    const pg = reluY ? pg1! : pg0!;
+    ex.bnBackward(pg, px!, dx ? pd! : 0, N, C, pm!, pi!, ps!, batch ? 1 : 0, psg!, psgx!);
     const h = f64();
     sumG.set(h.subarray(psg! >>> 3, (psg! >>> 3) + C));
     sumGX.set(h.subarray(psgx! >>> 3, (psgx! >>> 3) + C));
     if (dx) copyOut(pd!, dx.subarray(0, N * C));
     return;
+  }
+  if (reluY) {
+    const gm = g instanceof Float64Array ? new Float64Array(N * C) : new Float32Array(N * C);
+    for (let i = 0; i < N * C; i++) gm[i] = reluY[i]! > 0 ? g[i]! : 0;
+    g = gm;
   }
   sumG.fill(0);
   sumGX.fill(0);
@@ -296,18 +317,19 @@ export function bnBackward(
 }
 
 /**
- * Training-mode forward: `bnStats` then `bnForward` with those statistics, in one session of the
- * wasm memory (x copied in once).
+ * Training-mode forward: `bnStats` then `bnForward` with those statistics (and the fused ReLU if
+ * `thenRelu`), in one session of the wasm memory (x copied in once).
  */
 export function bnForwardBatch(
   x: TypedArray, y: TypedArray, N: number, C: number, eps: number, mean: Float64Array, varSum: Float64Array, invstd: Float64Array,
-  gamma: TypedArray | null, beta: TypedArray | null,
+  gamma: TypedArray | null, beta: TypedArray | null, thenRelu = false,
 ): void {
   if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
     const [px, py, pg, pb, pm, pv, pi] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), 8 * C, 8 * C, 8 * C);
     const ex = runtime().ex;
     ex.bnStats(px!, N, C, eps, pm!, pv!, pi!);
     ex.bnForward(px!, py!, N, C, pm!, pi!, pg!, pb!);
+    if (thenRelu) ex.relu(py!, py!, N * C);
     const h = f64();
     mean.set(h.subarray(pm! >>> 3, (pm! >>> 3) + C));
     varSum.set(h.subarray(pv! >>> 3, (pv! >>> 3) + C));
@@ -316,7 +338,7 @@ export function bnForwardBatch(
     return;
   }
   bnStats(x, N, C, eps, mean, varSum, invstd);
-  bnForward(x, y, N, C, mean, invstd, gamma, beta);
+  bnForward(x, y, N, C, mean, invstd, gamma, beta, thenRelu);
 }
 
 
