@@ -10,7 +10,8 @@
 //
 // A control slot (SLOT_BYTES at byte w·SLOT_BYTES, as Int32 indices):
 //   0 seq    the job number; the main thread bumps it to post a job
-//   1 done   the worker sets it to seq when the job is finished
+//   1 done   the worker sets it to seq when the job is finished (for diagnostics: a shared job
+//            tracks who is inside itself)
 //   2 op     which kernel (OP_*)
 //   3 state  0 starting, 1 ready, 2 failed (the message is at byte 256 of the slot, UTF-8)
 //   4 …      integer arguments
@@ -172,18 +173,6 @@ export function waitZero(ctl: Int32Array, index: number, mask: number, what: str
     checkWorkers();
     if (Date.now() - t0 > TIMEOUT_MS) fail('threads', `${what}: no answer from a worker thread in ${TIMEOUT_MS / 1000} s`);
     Atomics.wait(ctl, index, v, 100);
-  }
-}
-
-/** Waits until thread t ≥ 1 has finished the job posted last; rethrows its error. */
-export function join(t: number): void {
-  const h = workers[t - 1]!;
-  let done = Atomics.load(h.ctl, DONE);
-  while (done !== h.seq) done = waitChange(h.ctl, DONE, done, 'waiting for a kernel');
-  if (Atomics.load(h.ctl, STATE) === 2) {
-    const msg = readError(h.ctl);
-    Atomics.store(h.ctl, STATE, 1);
-    fail('threads', `a kernel failed on worker thread ${t}: ${msg}`);
   }
 }
 
