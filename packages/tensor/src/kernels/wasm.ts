@@ -105,14 +105,18 @@ const MAX_BLOCKS = 100;
 let jobView: Int32Array | null = null;
 const job = () => (jobView ??= new Int32Array(runtime().memory.buffer, JOB_AT, SLOT_BYTES / 4));
 
+/** Below this many multiply-adds a product is cut into T equal blocks, not 2T (each block repacks one operand). */
+const GUIDED_MIN_MACS = 1 << 24;
+
 /**
  * Block boundaries over `total` columns (or rows) for T threads, at multiples of `step`: T large
  * blocks holding 3/4 of the work, then T small ones, so that threads that finish early even out
- * the end, and a thread that starts late costs at most a small block's wait.
+ * the end, and a thread that starts late costs at most a small block's wait. Small products get
+ * T equal blocks: every block repacks the other operand, which costs more than it evens out.
  */
-function blockStarts(total: number, T: number, step: number): number[] {
+function blockStarts(total: number, T: number, step: number, guided: boolean): number[] {
   const units = Math.ceil(total / step);
-  const big = Math.max(1, Math.floor((3 * units) / (4 * T)));
+  const big = Math.max(1, guided ? Math.floor((3 * units) / (4 * T)) : Math.ceil(units / T));
   const starts: number[] = [];
   let u = 0;
   for (let i = 0; i < T && u < units; i++, u += big) starts.push(u);
@@ -134,7 +138,7 @@ function gemmSplit(
   }
   // Blocks of C's columns when C is at least as wide as tall, else of its rows.
   const byCols = N >= M;
-  const bounds = blockStarts(byCols ? N : M, T, byCols ? r.NR : r.MR);
+  const bounds = blockStarts(byCols ? N : M, T, byCols ? r.NR : r.MR, M * N * K >= GUIDED_MIN_MACS);
   const J = job();
   J[1] = 0;
   J[2] = bounds.length - 1;
