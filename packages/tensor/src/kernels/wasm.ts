@@ -105,8 +105,12 @@ const MAX_BLOCKS = 100;
 let jobView: Int32Array | null = null;
 const job = () => (jobView ??= new Int32Array(runtime().memory.buffer, JOB_AT, SLOT_BYTES / 4));
 
-/** Below this many multiply-adds a product is cut into T equal blocks, not 2T (each block repacks one operand). */
-const GUIDED_MIN_MACS = 1 << 24;
+/**
+ * Below this many multiply-adds a product is cut into T equal blocks, not 2T: each extra block
+ * repacks one operand, which cost more than it evened out at the course GAN's sizes (≤ 10^8
+ * multiply-adds; measured with a free second core: 1.6–1.8× on 2 threads with equal halves).
+ */
+const GUIDED_MIN_MACS = 1 << 27;
 
 /**
  * Block boundaries over `total` columns (or rows) for T threads, at multiples of `step`: T large
