@@ -1,5 +1,6 @@
 // Runs the benchmark's GAN step (test/bench/gan-work.ts) a number of times and prints the time
-// per step and the process's memory: a small driver for profiling and for peak-RSS figures.
+// per step, where it went (the matmul kernel, copies to and from its memory, the rest), the CPU
+// time per step, and the process's memory: a small driver for profiling and for peak-RSS figures.
 //
 //   npx tsx test/scripts/gan-step.ts --work course --steps 30
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx test/scripts/gan-step.ts --work course
@@ -27,12 +28,23 @@ if (work !== 'course' && work !== 'toy2d') {
   process.exit(2);
 }
 
+if (values.threads !== undefined) T.setThreads(Number(values.threads));
 const b = makeGanBench(work);
-const ms = timeSteps(() => b.step(), Number(values.warmup), Number(values.steps));
+for (let i = 0; i < Number(values.warmup); i++) b.step();
+T.setKernelTiming(true);
+const cpu0 = process.cpuUsage();
+const ms = timeSteps(() => b.step(), 0, Number(values.steps));
+const cpu = process.cpuUsage(cpu0);
+const kt = T.kernelTiming();
+T.setKernelTiming(false);
 const sorted = [...ms].sort((x, y) => x - y);
 const median = sorted[sorted.length >> 1]!;
 const mu = process.memoryUsage();
 const res = process.resourceUsage();
 const mb = (x: number) => (x / 2 ** 20).toFixed(1);
-console.log(`${work}: ${ms.length} steps, median ${median.toFixed(2)} ms/step (min ${sorted[0]!.toFixed(2)}, max ${sorted[sorted.length - 1]!.toFixed(2)})`);
+const n = ms.length;
+const mean = ms.reduce((s, x) => s + x, 0) / n;
+console.log(`${work}, ${T.getThreads()} thread(s): ${n} steps, median ${median.toFixed(2)} ms/step (min ${sorted[0]!.toFixed(2)}, max ${sorted[n - 1]!.toFixed(2)})`);
+console.log(`  per step (mean ${mean.toFixed(2)} ms): matmul kernel ${(kt.gemmMs / n).toFixed(2)} ms, matmul copies ${(kt.copyMs / n).toFixed(2)} ms (${(kt.copyBytes / n / 1e6).toFixed(1)} MB), ` +
+  `the rest ${((n * mean - kt.gemmMs - kt.copyMs) / n).toFixed(2)} ms; CPU ${((cpu.user + cpu.system) / 1000 / n).toFixed(2)} ms (all threads)`);
 console.log(`memory: rss ${mb(mu.rss)} MB, peak rss ${(res.maxRSS / 1024).toFixed(1)} MB, heap used ${mb(mu.heapUsed)} MB, external+arrayBuffers ${mb(mu.external)} MB`);

@@ -25,6 +25,7 @@ export { concat } from './ops/concat.ts';
 export { slice } from './ops/slice.ts';
 export { matmul } from './ops/matmul.ts';
 export { linear } from './ops/linear.ts';
+export { linearAct } from './ops/linearAct.ts';
 export { batchNorm, type BatchNormOptions } from './ops/batchNorm.ts';
 export * as nn from './nn/index.ts';
 export * as optim from './optim/index.ts';

@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { Rng } from '@minigan/tensor';
+import { Rng, getThreads, setThreads } from '@minigan/tensor';
 import { GanRun, trainAsync, type HistoryRecord, type ResumeOverrides } from './train/run.ts';
 import { ConfigError, makeConfig, PRESETS, type RunConfig } from './train/config.ts';
 import { NonFiniteError } from './step.ts';
@@ -28,7 +28,7 @@ export const TRAIN_FLAGS: Flags = {
   'lr-g': { type: 'string' }, 'lr-decay-from': { type: 'string' }, 'lr-decay-to': { type: 'string' }, 'betas': { type: 'string' }, 'd-steps': { type: 'string' }, 'g-loss': { type: 'string' }, 'label-smoothing': { type: 'string' },
   pack: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'snapshot-every': { type: 'string' }, 'log-every': { type: 'string' },
   'data-dir': { type: 'string' }, 'data-limit': { type: 'string' }, 'on-non-finite': { type: 'string' }, 'no-report': { type: 'boolean' },
-  quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, threads: { type: 'string' },
 };
 const SAMPLE_FLAGS: Flags = { checkpoint: { type: 'string' }, n: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
 const EVAL_FLAGS: Flags = { checkpoint: { type: 'string' }, n: { type: 'string' }, seed: { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
@@ -67,6 +67,8 @@ Options:
   --on-non-finite stop|skip  what to do when a loss or gradient goes NaN/∞ (default stop)
   --no-report            skip pictures and the report
   --quiet                no progress bar
+  --threads N            threads for the large matrix products (default: MINIGAN_THREADS, else 1);
+                         results are bit-identical for any N
   --debug                show stack traces`,
   sample: `minigan sample — draw samples from a trained generator
 
@@ -324,6 +326,11 @@ function openRun(v: Record<string, unknown>, out: string, ckDir: string): GanRun
 async function cmdTrain(argv: string[]): Promise<number> {
   const v = parse('train', argv, TRAIN_FLAGS);
   if (v.help) { console.log(HELP.train); return 0; }
+  const threads = intFlag('train', v, 'threads', 1);
+  if (threads !== undefined) {
+    if (threads > 16) throw new UsageError(`minigan train: --threads must be an integer from 1 to 16, got '${String(v.threads)}'`);
+    setThreads(threads);
+  }
   const out = resolve((v.out as string | undefined) ?? join('runs', (v.preset as string | undefined) ?? 'ring8'));
   const ckDir = join(out, 'checkpoints');
   const run = openRun(v, out, ckDir);
@@ -397,7 +404,8 @@ async function cmdTrain(argv: string[]): Promise<number> {
     return SIGNAL_EXIT[interrupted];
   }
   if (run.skipped > 0) console.log(`Skipped ${run.skipped} step(s) whose loss or gradients were not finite (--on-non-finite skip); see the 'skipped' column of history.csv.`);
-  console.log(`Trained ${run.step - startStep} steps in ${seconds.toFixed(1)} s (${((run.step - startStep) / seconds).toFixed(0)} steps/s).`);
+  const threadNote = getThreads() > 1 ? `, ${getThreads()} threads` : '';
+  console.log(`Trained ${run.step - startStep} steps in ${seconds.toFixed(1)} s (${((run.step - startStep) / seconds).toFixed(0)} steps/s${threadNote}).`);
   const metrics: RunMetrics = evaluateRun(run);
   writeFileSync(join(out, 'metrics.json'), JSON.stringify({ ...metrics, seconds }, null, 2) + '\n');
   if (run.data.sampler) writeSamplesCsv(join(out, 'samples.csv'), run.sample(run.config.evalSamples, run.evalRng('samples')));

@@ -4,7 +4,7 @@
 // Each optimizer holds only its own model's parameters.
 import * as T from '@minigan/tensor';
 import type { Tensor } from '@minigan/tensor';
-import { Variable, noGrad, reshape as reshapeVar, type nn, type optim } from '@minigan/autograd';
+import { Variable, noGrad, optim, reshape as reshapeVar, type nn } from '@minigan/autograd';
 import { discriminatorLoss, generatorLoss, type GeneratorLossKind } from './objectives.ts';
 
 /** The two models and their optimizers. */
@@ -85,16 +85,26 @@ export class NonFiniteError extends Error {
 
 /** The L2 norm of all gradients of a module's parameters (0 for parameters without a gradient). */
 export function gradNorm(m: nn.Module): number {
-  let s = 0;
-  for (const p of m.parameters()) {
-    const g = p.grad;
-    if (g === null) continue;
-    const d = g.toFlat();
-    for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  return optim.gradNorm(m.parameters());
+}
+
+/**
+ * The module's gradient norm, and the optimizer's update unless that norm is not finite (then
+ * `check` throws or reports a skip). When the optimizer holds exactly the module's parameters in
+ * the same order, `stepIfFinite` computes both in one pass (the same norm, bit for bit).
+ */
+function normAndStep(m: nn.Module, opt: optim.Optimizer, onBad: (norm: number) => boolean): { norm: number; ok: boolean } {
+  const params = m.parameters();
+  const same = params.length === opt.params.length && params.every((p, i) => p === opt.params[i]);
+  if (!same) {
+    const norm = gradNorm(m);
+    const ok = onBad(norm);
+    if (ok) opt.step();
+    return { norm, ok };
   }
-  // Squares of float32 values sum to at most ~1e83 in double, so the norm is finite exactly
-  // when every gradient element is.
-  return Math.sqrt(s);
+  const r = opt.stepIfFinite();
+  // A finite norm was stepped on; a non-finite one changed nothing, and `onBad` decides.
+  return { norm: r.gradNorm, ok: r.stepped || onBad(r.gradNorm) };
 }
 
 function meanSigmoid(logits: Variable): number {
@@ -209,9 +219,10 @@ export function discriminatorStep(parts: GanParts, real: Tensor, z: Tensor, opts
   const lossD = loss.item();
   if ((bad = checkNumber(opts, 'D', 'loss_D', lossD))) return skip(bad, lossD, dReal, dFake);
   loss.backward();
-  const norm = gradNorm(D);
-  if ((bad = checkGradient(opts, 'D', D, norm))) return skip(bad, lossD, dReal, dFake);
-  optD.step();
+  // The norm, then the update only if it is finite; otherwise name the first bad gradient.
+  let gradBad: NonFiniteError | null = null;
+  const { norm, ok } = normAndStep(D, optD, (n) => (gradBad = checkGradient(opts, 'D', D, n)) === null);
+  if (!ok) return skip(gradBad!, lossD, dReal, dFake);
   checkWeights(opts, 'D', D);
   return { lossD, dReal, dFake, gradNormD: norm, skipped: false, nonFinite: null };
 }
@@ -239,9 +250,9 @@ export function generatorStep(parts: GanParts, z: Tensor, opts: StepOptions = {}
     const lossG = loss.item();
     if ((bad = checkNumber(opts, 'G', 'loss_G', lossG))) return skip(bad, lossG);
     loss.backward();
-    const norm = gradNorm(G);
-    if ((bad = checkGradient(opts, 'G', G, norm))) return skip(bad, lossG);
-    optG.step();
+    let gradBad: NonFiniteError | null = null;
+    const { norm, ok } = normAndStep(G, optG, (n) => (gradBad = checkGradient(opts, 'G', G, n)) === null);
+    if (!ok) return skip(gradBad!, lossG);
     checkWeights(opts, 'G', G);
     return { lossG, gradNormG: norm, skipped: false, nonFinite: null };
   } finally {

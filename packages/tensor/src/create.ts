@@ -1,6 +1,7 @@
 import ops from 'ndarray-ops';
 import { Tensor, alloc, checkDtype, checkShape, shapeSize, type DType, type NestedArray, type TypedArray } from './tensor.ts';
 import { checkFinite, fail, fmtShape, normAxis } from './errors.ts';
+import { pinnedFloat32, pinnedOffset } from './kernels/wasm-runtime.ts';
 
 function nestedShape(x: NestedArray): number[] {
   const shape: number[] = [];
@@ -70,8 +71,27 @@ function filled(op: string, shape: readonly number[], value: number, dtype: DTyp
   return t;
 }
 
+/** Options of `zeros`. */
+export interface ZerosOptions {
+  /**
+   * Keep float32 storage in the wasm kernels' memory, where kernels read and update it without
+   * copies: for long-lived tensors such as parameters and optimizer state (it is freed when the
+   * storage array is garbage-collected). Values and behaviour are those of an ordinary tensor.
+   */
+  pinned?: boolean;
+}
+
+/** Whether a tensor's storage is pinned in the wasm kernels' memory (see `zeros`). */
+export function isPinned(t: Tensor): boolean {
+  return pinnedOffset(t.data) >= 0;
+}
+
 /** A tensor of zeros. */
-export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+export function zeros(shape: readonly number[], dtype: DType = 'float32', opts: ZerosOptions = {}): Tensor {
+  if (opts.pinned && dtype === 'float32') {
+    checkShape('zeros', shape);
+    return new Tensor(pinnedFloat32(shapeSize(shape)), shape);
+  }
   return filled('zeros', shape, 0, dtype);
 }
 

@@ -1,8 +1,9 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import ops from 'ndarray-ops';
-import { Tensor, alloc, type DType, type TypedArray } from './tensor.ts';
+import { Tensor, alloc, allocEmpty, type DType, type TypedArray } from './tensor.ts';
 import { checkFinite, fail, fmtShape } from './errors.ts';
+import * as K from './kernels/ops.ts';
 
 /** A tensor or a plain number (a scalar that broadcasts to anything). */
 export type Operand = Tensor | number;
@@ -44,12 +45,19 @@ type NdBinaryS = (out: Nd, a: Nd, s: number) => unknown;
  * Runs an ndarray-ops binary kernel with broadcasting: operands are expanded to the output
  * shape as stride-0 views, so ndarray-ops sees ordinary arrays of equal shape.
  */
-function binary(op: string, a: Operand, b: Operand, f: NdBinary, fs: NdBinaryS | null, fsr: NdBinaryS | null, out?: Tensor): Tensor {
+function binary(op: string, a: Operand, b: Operand, f: NdBinary, fs: NdBinaryS | null, fsr: NdBinaryS | null, out?: Tensor, simd?: K.BinaryOp): Tensor {
   if (typeof a === 'number' && typeof b === 'number') fail(op, 'expected at least one tensor operand, got two numbers');
   const shape = typeof a === 'number' ? (b as Tensor).shape : typeof b === 'number' ? a.shape : broadcastShapes(op, a.shape, b.shape);
-  const o = out ?? new Tensor(alloc(resultDtype(a, b), shapeSizeOf(shape)), shape);
+  // Every element of a fresh output is written below (by a kernel or an ndarray-ops loop).
+  const o = out ?? new Tensor(allocEmpty(resultDtype(a, b), shapeSizeOf(shape)), shape);
   if (out) checkOut(op, out, shape);
   if (o.size === 0) return o;
+  // Same-shaped contiguous float32 operands (a gradient accumulated in backward, say): one SIMD
+  // pass in wasm, the same values as the ndarray-ops loop below.
+  if (simd && typeof a !== 'number' && typeof b !== 'number' && sameShape(a.shape, shape) && sameShape(b.shape, shape) &&
+      a.isContiguous() && b.isContiguous() && o.isContiguous() && K.binaryF32(simd, a.toFlat(), b.toFlat(), o.toFlat())) {
+    return o;
+  }
   if (typeof b === 'number') {
     if (fs) fs(o.nd, (a as Tensor).broadcastTo(shape).nd, b);
     else f(o.nd, (a as Tensor).broadcastTo(shape).nd, constNd(b, shape));
@@ -80,11 +88,11 @@ const rdiv: NdBinaryS = (o, a, s) => { ops.div(o, constNd(s, a.shape), a); };
 const rpow: NdBinaryS = (o, a, s) => { ops.pow(o, constNd(s, a.shape), a); };
 
 /** a + b with broadcasting. */
-export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b, ops.add, ops.adds, ops.adds); }
+export function add(a: Operand, b: Operand): Tensor { return binary('add', a, b, ops.add, ops.adds, ops.adds, undefined, 'add'); }
 /** a − b with broadcasting. */
-export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b, ops.sub, ops.subs, rsub); }
+export function sub(a: Operand, b: Operand): Tensor { return binary('sub', a, b, ops.sub, ops.subs, rsub, undefined, 'sub'); }
 /** a · b (element-wise) with broadcasting. */
-export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b, ops.mul, ops.muls, ops.muls); }
+export function mul(a: Operand, b: Operand): Tensor { return binary('mul', a, b, ops.mul, ops.muls, ops.muls, undefined, 'mul'); }
 /** a / b with broadcasting. */
 export function div(a: Operand, b: Operand): Tensor { return binary('div', a, b, ops.div, ops.divs, rdiv); }
 /** a ** b with broadcasting. */
@@ -111,11 +119,11 @@ export function ne(a: Operand, b: Operand): Tensor { return binary('ne', a, b, o
 
 // In-place forms: the output comes first and may alias an input (`add_(a, a, b)` is a += b).
 /** out ← a + b. */
-export function add_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('add_', a, b, ops.add, ops.adds, ops.adds, out); }
+export function add_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('add_', a, b, ops.add, ops.adds, ops.adds, out, 'add'); }
 /** out ← a − b. */
-export function sub_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('sub_', a, b, ops.sub, ops.subs, rsub, out); }
+export function sub_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('sub_', a, b, ops.sub, ops.subs, rsub, out, 'sub'); }
 /** out ← a · b. */
-export function mul_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('mul_', a, b, ops.mul, ops.muls, ops.muls, out); }
+export function mul_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('mul_', a, b, ops.mul, ops.muls, ops.muls, out, 'mul'); }
 /** out ← a / b. */
 export function div_(out: Tensor, a: Operand, b: Operand): Tensor { return binary('div_', a, b, ops.div, ops.divs, rdiv, out); }
 /** out ← value everywhere. */
@@ -131,7 +139,7 @@ export function copy_(out: Tensor, a: Tensor): Tensor {
 
 /** Applies an ndarray-ops unary kernel into a fresh contiguous tensor. */
 function unaryNd(a: Tensor, f: (o: Nd, x: Nd) => unknown): Tensor {
-  const o = new Tensor(alloc(a.dtype, a.size), a.shape);
+  const o = new Tensor(allocEmpty(a.dtype, a.size), a.shape); // f writes every element
   if (o.size > 0) f(o.nd, a.nd);
   return o;
 }
@@ -142,7 +150,7 @@ function unaryNd(a: Tensor, f: (o: Nd, x: Nd) => unknown): Tensor {
  */
 function flat(a: Tensor): { x: TypedArray; o: Tensor; y: TypedArray; n: number } {
   const x = a.toFlat();
-  const o = new Tensor(alloc(a.dtype, a.size), a.shape);
+  const o = new Tensor(allocEmpty(a.dtype, a.size), a.shape); // each caller's loop writes every element
   return { x, o, y: o.data, n: x.length };
 }
 
@@ -175,15 +183,10 @@ export function tanh(a: Tensor): Tensor {
   for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
   return o;
 }
-/** σ(a) = 1 / (1 + e^−a), computed without overflow for large |a|. */
+/** σ(a) = 1 / (1 + e^−a), computed without overflow for large |a| (kernels/ops.ts). */
 export function sigmoid(a: Tensor): Tensor {
-  const { x, o, y, n } = flat(a);
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    // For v < 0 use e^v / (1 + e^v) so that e^−v never overflows.
-    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
-    else { const e = Math.exp(v); y[i] = e / (1 + e); }
-  }
+  const { x, o, y } = flat(a);
+  K.sigmoid(x, y);
   return o;
 }
 /** log(1 + eᵃ), stable: max(a, 0) + log1p(e^−|a|). */
@@ -195,17 +198,17 @@ export function softplus(a: Tensor): Tensor {
   }
   return o;
 }
-/** max(a, 0). NaN stays NaN. */
+/** max(a, 0). NaN stays NaN. (kernels/ops.ts: a SIMD kernel for large float32 tensors.) */
 export function relu(a: Tensor): Tensor {
-  const { x, o, y, n } = flat(a);
-  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v === v ? 0 : v; }
+  const { x, o, y } = flat(a);
+  K.relu(x, y);
   return o;
 }
-/** a where a > 0, else slope·a. */
+/** a where a > 0, else slope·a (the product in double, rounded to the dtype). */
 export function leakyRelu(a: Tensor, slope = 0.01): Tensor {
   checkFinite('leakyRelu', 'slope', slope);
-  const { x, o, y, n } = flat(a);
-  for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v > 0 ? v : v * slope; }
+  const { x, o, y } = flat(a);
+  K.leakyRelu(x, y, slope);
   return o;
 }
 /** −1, 0 or 1 by the sign of a. */

@@ -1,4 +1,4 @@
-import { Tensor, alloc, type TypedArray } from './tensor.ts';
+import { Tensor, allocEmpty, type TypedArray } from './tensor.ts';
 import { fail, fmtShape } from './errors.ts';
 import { jsBackend, type GemmBackend } from './kernels/gemm.ts';
 
@@ -57,7 +57,8 @@ function mm2d(op: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean
     fail(op, `${fa} · ${fb}: inner dimensions ${Ka} and ${Kb} differ`);
   }
   const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
-  const C = out ?? new Tensor(alloc(dtype, M * N), [M, N]);
+  // Every backend writes all of C (K = 0 included: zeros), so a fresh C need not be zeroed.
+  const C = out ?? new Tensor(allocEmpty(dtype, M * N), [M, N]);
   if (M === 0 || N === 0) return C;
   let A = operand(a, transA), B = operand(b, transB);
   // Mixed dtypes: promote the float32 side so the kernel sees one element type.
@@ -92,7 +93,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     }
     const M = transA ? ca : ra, N = transB ? rb : cb;
     const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
-    const out = new Tensor(alloc(dtype, batch * M * N), [batch, M, N]);
+    const out = new Tensor(allocEmpty(dtype, batch * M * N), [batch, M, N]);
     const pick = (t: Tensor, i: number) => (t.ndim === 3 ? t.slice(0, i, i + 1).squeeze(0) : t);
     for (let i = 0; i < batch; i++) mm2d('matmul', pick(a, i), pick(b, i), transA, transB, be, new Tensor(out.data, [M, N], [N, 1], i * M * N));
     return out;

@@ -1,5 +1,6 @@
-import { Tensor, alloc, type TypedArray } from './tensor.ts';
+import { Tensor, alloc, allocEmpty, type TypedArray } from './tensor.ts';
 import { fail, fmtShape, normAxis } from './errors.ts';
+import { sumRows } from './kernels/ops.ts';
 
 /** Axes to reduce over: one axis, several, or all (undefined). */
 export type Axes = number | readonly number[] | undefined;
@@ -69,19 +70,14 @@ function sumAs(op: string, t: Tensor, axis: Axes, opts: ReduceOptions): Tensor {
   return out;
 }
 
+/** Σ over axis 0 of a contiguous tensor, in double in row order (kernels/ops.ts `sumRows`). */
 function sumLeading(t: Tensor, keepdims: boolean): Tensor {
   const b = t.shape[0]!;
   const rest = t.shape.slice(1);
-  const n = t.size / Math.max(b, 1);
-  const acc = new Float64Array(b === 0 ? rest.reduce((s, d) => s * d, 1) : n);
-  const x = t.data;
-  const off = t.offset;
-  for (let i = 0; i < b; i++) {
-    const base = off + i * n;
-    for (let j = 0; j < n; j++) acc[j]! += x[base + j]!;
-  }
-  const out = new Tensor(alloc(t.dtype, acc.length), keepdims ? [1, ...rest] : rest);
-  out.data.set(acc);
+  const n = rest.reduce((s, d) => s * d, 1);
+  // sumRows writes every element; with no rows the sum is zeros.
+  const out = new Tensor(b > 0 ? allocEmpty(t.dtype, n) : alloc(t.dtype, n), keepdims ? [1, ...rest] : rest);
+  if (b > 0 && n > 0) sumRows(t.data.subarray(t.offset, t.offset + b * n), b, n, out.data);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The WebAssembly SIMD matmul backend: equal to the naive triple loop within float32 rounding for
 // every transpose form, views, edge sizes and empty dimensions; deterministic; registered as the
-// default; and its committed binary is what the AssemblyScript source compiles to.
+// default; and its committed binary is what the AssemblyScript sources compile to.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -182,7 +182,7 @@ describe('wasm backend in matmul', () => {
 });
 
 describe('committed wasm binary', () => {
-  it('is byte for byte what asc builds from asm/assembly/gemm.ts (npx tsx asm/build.ts)', () => {
+  it('is byte for byte what asc builds from asm/assembly/index.ts (npx tsx asm/build.ts)', () => {
     const committed = embeddedBytes(readFileSync(join(packageDir, generatedPath), 'utf8'));
     const rebuilt = compileGemmWasm();
     expect(rebuilt.length).toBeGreaterThan(0);

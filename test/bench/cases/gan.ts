@@ -17,8 +17,24 @@ function runWork(work: GanWork, ctx: RunContext): number[] {
   return timeSteps(() => b.step(), warmup, steps);
 }
 
-const label = `minigan, ${T.matmulBackend().current === 'wasm' ? 'wasm SIMD' : 'js'}, 1 thread`;
-registerCase(
-  { bench: 'mlp_gan_step', label, unit: 'ms/step', batch: GAN_BATCH.course, run: (ctx) => runWork('course', ctx) },
-  { bench: 'toy2d_gan_step', label, unit: 'ms/step', batch: GAN_BATCH.toy2d, run: (ctx) => runWork('toy2d', ctx) },
-);
+/** Runs a case's measurement on `threads` threads, then restores the count it found. */
+function onThreads(threads: number, fn: () => number[]): number[] {
+  const before = T.getThreads();
+  T.setThreads(threads);
+  try {
+    return fn();
+  } finally {
+    T.setThreads(before);
+  }
+}
+
+// One row per thread count: 1 (the default) and 2 (a worker thread takes half of each large
+// matmul; results are bit-identical, see packages/tensor/test/threads.test.ts).
+const impl = T.matmulBackend().current === 'wasm' ? 'wasm SIMD' : 'js';
+for (const threads of [1, 2]) {
+  const label = `minigan, ${impl}, ${threads} thread${threads > 1 ? 's' : ''}`;
+  registerCase(
+    { bench: 'mlp_gan_step', label, unit: 'ms/step', batch: GAN_BATCH.course, run: (ctx) => onThreads(threads, () => runWork('course', ctx)) },
+    { bench: 'toy2d_gan_step', label, unit: 'ms/step', batch: GAN_BATCH.toy2d, run: (ctx) => onThreads(threads, () => runWork('toy2d', ctx)) },
+  );
+}

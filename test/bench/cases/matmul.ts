@@ -1,5 +1,5 @@
-// Matmul cases: GFLOP/s of T.matmul on the current backend and on 'js', and of the naive
-// i-j-k triple loop (gemmNaive) on the same shapes, float32, one thread. The shapes are the
+// Matmul cases: GFLOP/s of T.matmul on the current backend (also on 2 threads) and on 'js', and
+// of the naive i-j-k triple loop (gemmNaive) on the same shapes, float32. The shapes are the
 // course GAN's (batch 128: 784 → 512 in D, 1024 → 784 in G) and their backward forms.
 import * as T from '@minigan/tensor';
 import { registerCase, type BenchCase } from '../harness.ts';
@@ -39,16 +39,22 @@ function operands(s: Shape): { a: T.Tensor; b: T.Tensor } {
 
 const gflops = (s: Shape, seconds: number) => (2 * s.M * s.N * s.K) / seconds / 1e9;
 
-/** T.matmul on a named backend; the output tensor is allocated by every call, as in an op. */
-function backendCase(s: Shape, backend: string): BenchCase {
+/** T.matmul on a named backend and thread count; the output tensor is allocated by every call, as in an op. */
+function backendCase(s: Shape, backend: string, threads = 1): BenchCase {
   const c: BenchCase = {
     bench: s.bench,
-    label: `minigan ${backend} 1 thread`,
+    label: `minigan ${backend} ${threads} thread${threads > 1 ? 's' : ''}`,
     unit: 'GFLOP/s',
     run(ctx) {
       const { a, b } = operands(s);
       const opts = { transA: s.transA, transB: s.transB, backend };
-      return ctx.time(() => void T.matmul(a, b, opts)).map((sec) => gflops(s, sec));
+      const before = T.getThreads();
+      T.setThreads(threads);
+      try {
+        return ctx.time(() => void T.matmul(a, b, opts)).map((sec) => gflops(s, sec));
+      } finally {
+        T.setThreads(before);
+      }
     },
   };
   if (s.batch !== undefined) c.batch = s.batch;
@@ -82,5 +88,7 @@ function naiveCase(s: Shape): BenchCase {
 const backends = [...new Set([T.matmulBackend().current, 'js'])];
 for (const s of shapes) {
   for (const be of backends) registerCase(backendCase(s, be));
+  // The wasm kernel also on 2 threads (C cut into two blocks of columns or rows).
+  if (T.matmulBackend().current === 'wasm') registerCase(backendCase(s, 'wasm', 2));
   registerCase(naiveCase(s));
 }

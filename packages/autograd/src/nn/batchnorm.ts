@@ -49,8 +49,10 @@ export class BatchNorm1d extends Module {
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const p = (t: Tensor) => new Variable(t, { requiresGrad: true });
-    this.weight = this.registerParameter('weight', this.affine ? p(T.ones([numFeatures], dtype)) : null);
-    this.bias = this.registerParameter('bias', this.affine ? p(T.zeros([numFeatures], dtype)) : null);
+    // Pinned (in the wasm kernels' memory), as Linear's: Adam updates them in place.
+    const pinned = (value: number) => T.fill_(T.zeros([numFeatures], dtype, { pinned: true }), value);
+    this.weight = this.registerParameter('weight', this.affine ? p(pinned(1)) : null);
+    this.bias = this.registerParameter('bias', this.affine ? p(pinned(0)) : null);
     const track = this.trackRunningStats;
     this.runningMean = this.registerBuffer('running_mean', track ? T.zeros([numFeatures], dtype) : null);
     this.runningVar = this.registerBuffer('running_var', track ? T.ones([numFeatures], dtype) : null);
@@ -63,6 +65,15 @@ export class BatchNorm1d extends Module {
 
   /** [N, C] → [N, C]. */
   forward(x: Variable): Variable {
+    return this.normalize(x, false);
+  }
+
+  /** relu(forward(x)) as one fused node (Sequential uses it for a BatchNorm1d followed by a ReLU). */
+  forwardRelu(x: Variable): Variable {
+    return this.normalize(x, true);
+  }
+
+  private normalize(x: Variable, relu: boolean): Variable {
     if (x.ndim !== 2 || x.shape[1] !== this.numFeatures) {
       T.fail('BatchNorm1d', `expected input [N,${this.numFeatures}], got ${T.fmtShape(x.shape)}`);
     }
@@ -76,6 +87,7 @@ export class BatchNorm1d extends Module {
       training: this.training || this.runningMean === null,
       momentum,
       eps: this.eps,
+      relu,
     });
   }
 

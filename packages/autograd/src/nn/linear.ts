@@ -34,23 +34,31 @@ export class Linear extends Module {
     const rng = opts.rng ?? defaultRng();
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    const w = new Variable(T.zeros([outFeatures, inFeatures], dtype), { requiresGrad: true });
+    // Pinned: the weights live in the wasm kernels' memory, so matmuls and Adam use them in place.
+    const w = new Variable(T.zeros([outFeatures, inFeatures], dtype, { pinned: true }), { requiresGrad: true });
     kaimingUniform_(w, Math.sqrt(5), 'fan_in', 'leaky_relu', rng);
     this.weight = this.registerParameter('weight', w);
     let b: Variable | null = null;
     if (opts.bias ?? true) {
       const bound = 1 / Math.sqrt(inFeatures);
-      b = new Variable(rng.uniform([outFeatures], -bound, bound, dtype), { requiresGrad: true });
+      const bias = T.zeros([outFeatures], dtype, { pinned: true });
+      T.copy_(bias, rng.uniform([outFeatures], -bound, bound, dtype));
+      b = new Variable(bias, { requiresGrad: true });
     }
     this.bias = this.registerParameter('bias', b);
   }
 
   /** [B, in] → [B, out]. */
   forward(x: Variable): Variable {
+    this.checkInput(x);
+    return linear(x, this.weight, this.bias);
+  }
+
+  /** Throws unless x is [B, inFeatures]. */
+  checkInput(x: Variable): void {
     if (x.ndim !== 2 || x.shape[1] !== this.inFeatures) {
       T.fail('Linear', `expected input [B,${this.inFeatures}], got ${T.fmtShape(x.shape)}`);
     }
-    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -10,6 +10,11 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Added to the variance before the square root. Default 1e-5. */
   eps?: number;
+  /**
+   * Apply a ReLU to the result in the same node (fused for speed: the normalised values never
+   * become an array of their own; values and gradients are those of batchNorm then relu).
+   */
+  relu?: boolean;
 }
 
 /**
@@ -38,20 +43,20 @@ export function batchNorm(
   if (useBatch && N <= 1) T.fail('batchNorm', `expected more than 1 value per channel when training, got input of shape ${T.fmtShape(x.shape)}`);
   const eps = opts.eps ?? 1e-5;
   const momentum = opts.momentum ?? 0.1;
+  const thenRelu = opts.relu ?? false;
 
   const xd = x.value.toFlat();
   const gamma = weight ? weight.value.toFlat() : null;
   const beta = bias ? bias.value.toFlat() : null;
+  // Per-channel statistics in double (sums over the batch in order, from 0), then
+  // [N, C] → [N, C]: y = x̂·γ + β with x̂ = (x − μ)·invstd in double. The backward recomputes x̂
+  // from x, μ and invstd (the same double operations, so the same values) instead of keeping it.
   const mean = new Float64Array(C);
   const invstd = new Float64Array(C);
+  const y = new T.Tensor(T.allocEmpty(x.dtype, N * C), [N, C]); // bnForward writes every element
   if (useBatch) {
     const varSum = new Float64Array(C);
-    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) mean[c]! += xd[n * C + c]!;
-    for (let c = 0; c < C; c++) mean[c] = mean[c]! / N;
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) { const d = xd[n * C + c]! - mean[c]!; varSum[c]! += d * d; }
-    }
-    for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(varSum[c]! / N + eps);
+    T.kernels.bnForwardBatch(xd, y.data, N, C, eps, mean, varSum, invstd, gamma, beta, thenRelu);
     if (opts.training && runningMean && runningVar) {
       // In place, so the module's buffers (and any views of them) stay the same tensors.
       const rm = runningMean.toFlat(), rv = runningVar.toFlat();
@@ -65,40 +70,18 @@ export function batchNorm(
   } else {
     const rm = runningMean!.toFlat(), rv = runningVar!.toFlat();
     for (let c = 0; c < C; c++) { mean[c] = rm[c]!; invstd[c] = 1 / Math.sqrt(rv[c]! + eps); }
-  }
-
-  // [N, C] → [N, C]; x̂ is kept in float64 for the backward.
-  const xhat = new Float64Array(N * C);
-  const y = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
-  const yd = y.data;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const i = n * C + c;
-      const h = (xd[i]! - mean[c]!) * invstd[c]!;
-      xhat[i] = h;
-      yd[i] = (gamma ? h * gamma[c]! : h) + (beta ? beta[c]! : 0);
-    }
+    T.kernels.bnForward(xd, y.data, N, C, mean, invstd, gamma, beta, thenRelu);
   }
 
   const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  return record('batchNorm', y, parents, (g) => {
+  return record(thenRelu ? 'batchNorm+relu' : 'batchNorm', y, parents, (g) => {
     const gd = g.toFlat();
     const sumG = new Float64Array(C), sumGX = new Float64Array(C);
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) { const i = n * C + c; sumG[c]! += gd[i]!; sumGX[c]! += gd[i]! * xhat[i]!; }
-    }
-    let dx: T.Tensor | null = null;
-    if (x.requiresGrad) {
-      dx = new T.Tensor(T.alloc(x.dtype, N * C), [N, C]);
-      const od = dx.data;
-      for (let n = 0; n < N; n++) {
-        for (let c = 0; c < C; c++) {
-          const i = n * C + c;
-          const scale = (gamma ? gamma[c]! : 1) * invstd[c]!;
-          od[i] = useBatch ? scale * (gd[i]! - sumG[c]! / N - xhat[i]! * (sumGX[c]! / N)) : scale * gd[i]!;
-        }
-      }
-    }
+    const scale = new Float64Array(C);
+    for (let c = 0; c < C; c++) scale[c] = (gamma ? gamma[c]! : 1) * invstd[c]!;
+    const dx = x.requiresGrad ? new T.Tensor(T.allocEmpty(x.dtype, N * C), [N, C]) : null; // written whole by bnBackward
+    // With the fused ReLU, bnBackward first masks g by the output (the ReLU's backward).
+    T.kernels.bnBackward(gd, xd, dx ? dx.data : null, N, C, mean, invstd, scale, useBatch, sumG, sumGX, thenRelu ? y.toFlat() : null);
     const grads: (T.Tensor | null)[] = [dx];
     if (weight) grads.push(weight.requiresGrad ? T.tensor(sumGX, [C], weight.dtype) : null);
     if (bias) grads.push(bias.requiresGrad ? T.tensor(sumG, [C], bias.dtype) : null);

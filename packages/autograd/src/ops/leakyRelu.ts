@@ -7,8 +7,8 @@ export function leakyRelu(a: Variable | T.Tensor, negativeSlope = 0.01): Variabl
   const x = unaryInput('leakyRelu', a);
   T.checkFinite('leakyRelu', 'negativeSlope', negativeSlope);
   return record('leakyRelu', T.leakyRelu(x.value, negativeSlope), [x], (g) => {
-    const { gd, sd, out: dx, od, n } = flatPair(g, x.value);
-    for (let i = 0; i < n; i++) od[i] = sd[i]! > 0 ? gd[i]! : gd[i]! * negativeSlope;
+    const { gd, sd, out: dx, od } = flatPair(g, x.value);
+    T.kernels.leakyReluBackward(gd, sd, od, negativeSlope); // od = sd > 0 ? gd : gd·slope
     return [dx];
   });
 }

@@ -1,12 +1,12 @@
 import * as T from '@minigan/tensor';
 import { record, type Variable } from '../variable.ts';
-import { need, unaryInput } from './operands.ts';
+import { unaryInput } from './operands.ts';
 
 /**
  * x · Wᵀ + b: [B, in] · [out, in]ᵀ + [out] → [B, out], as `torch.nn.functional.linear`.
  * Fused for speed (it is every layer of every GAN here): one node instead of transpose + matmul
- * + add; the bias is added into the fresh product by a plain row loop (faster than a broadcast
- * add); the backward uses the kernel's transposed forms:
+ * + add, and T.linear / T.linearBackward run each direction as one session of the wasm kernels
+ * (operands copied in once, the bias added in place); the backward uses the transposed forms:
  *   dx = G · W ([B, out] · [out, in]),  dW = Gᵀ · x ([out, B] · [B, in]),  db = Σ_batch G.
  */
 export function linear(input: Variable | T.Tensor, weight: Variable, bias: Variable | null = null): Variable {
@@ -17,16 +17,10 @@ export function linear(input: Variable | T.Tensor, weight: Variable, bias: Varia
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     T.fail('linear', `bias ${T.fmtShape(bias.shape)} does not fit weight ${T.fmtShape(weight.shape)}: expected [${weight.shape[0]}]`);
   }
-  const y = T.matmul(x.value, weight.value, { transB: true });
-  if (bias !== null) {
-    const yd = y.data, bd = bias.value.toFlat();
-    const [B, N] = y.shape as [number, number];
-    for (let i = 0; i < B; i++) for (let j = 0, o = i * N; j < N; j++) yd[o + j] = yd[o + j]! + bd[j]!;
-  }
+  const y = T.linear(x.value, weight.value, bias === null ? null : bias.value); // [B, out]
   const parents = bias === null ? [x, weight] : [x, weight, bias];
-  return record('linear', y, parents, (g) => [
-    need(x, () => T.matmul(g, weight.value)),
-    need(weight, () => T.matmul(g, x.value, { transA: true })),
-    ...(bias === null ? [] : [need(bias, () => T.sum(g, 0))]),
-  ]);
+  return record('linear', y, parents, (g) => {
+    const r = T.linearBackward(g, x.value, weight.value, { dx: x.requiresGrad, dw: weight.requiresGrad, db: bias?.requiresGrad ?? false });
+    return bias === null ? [r.dx, r.dw] : [r.dx, r.dw, r.db];
+  });
 }

@@ -42,11 +42,12 @@ export function need(v: Variable, grad: () => T.Tensor): T.Tensor | null {
 
 /**
  * For an element-wise backward written as one loop: the gradient and a same-shaped saved tensor
- * as flat contiguous arrays, and a fresh output of that shape to fill.
+ * as flat contiguous arrays, and a fresh output of that shape to fill — completely: its initial
+ * contents are unspecified (T.allocEmpty).
  */
 export function flatPair(g: T.Tensor, saved: T.Tensor): { gd: T.TypedArray; sd: T.TypedArray; out: T.Tensor; od: T.TypedArray; n: number } {
   const gd = g.toFlat();
   const sd = saved.toFlat();
-  const out = new T.Tensor(T.alloc(saved.dtype, sd.length), saved.shape);
+  const out = new T.Tensor(T.allocEmpty(saved.dtype, sd.length), saved.shape);
   return { gd, sd, out, od: out.data, n: sd.length };
 }

@@ -7,8 +7,8 @@ export function relu(a: Variable | T.Tensor): Variable {
   const x = unaryInput('relu', a);
   const out = T.relu(x.value);
   return record('relu', out, [x], (g) => {
-    const { gd, sd, out: dx, od, n } = flatPair(g, out);
-    for (let i = 0; i < n; i++) od[i] = sd[i]! > 0 ? gd[i]! : 0;
+    const { gd, sd, out: dx, od } = flatPair(g, out);
+    T.kernels.reluBackward(gd, sd, od); // od = sd > 0 ? gd : 0
     return [dx];
   });
 }

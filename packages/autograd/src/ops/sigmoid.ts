@@ -10,8 +10,8 @@ export function sigmoid(a: Variable | T.Tensor): Variable {
   const x = unaryInput('sigmoid', a);
   const out = T.sigmoid(x.value);
   return record('sigmoid', out, [x], (g) => {
-    const { gd, sd, out: dx, od, n } = flatPair(g, out);
-    for (let i = 0; i < n; i++) { const s = sd[i]!; od[i] = gd[i]! * s * (1 - s); }
+    const { gd, sd, out: dx, od } = flatPair(g, out);
+    T.kernels.sigmoidBackward(gd, sd, od); // od = gd·s·(1 − s)
     return [dx];
   });
 }

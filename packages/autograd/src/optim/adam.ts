@@ -1,7 +1,7 @@
 import * as T from '@minigan/tensor';
 import type { Tensor } from '@minigan/tensor';
 import type { Variable } from '../variable.ts';
-import { Optimizer, checkHyper, type OptimizerStateDict } from './optimizer.ts';
+import { Optimizer, checkHyper, gradNorm, type OptimizerStateDict } from './optimizer.ts';
 
 /** Options of `Adam` (PyTorch's names and defaults). */
 export interface AdamOptions {
@@ -56,7 +56,8 @@ export class Adam extends Optimizer {
       const v = this.views(i);
       if (v === null) return;
       const { p, g } = v;
-      const st = this.states[i] ??= { step: 0, expAvg: T.zerosLike(param.value), expAvgSq: T.zerosLike(param.value) };
+      // The moments are pinned (in the wasm kernels' memory) so the update runs on them in place.
+      const st = this.states[i] ??= { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
       st.step += 1;
       // Scalars in double, as PyTorch computes them in Python.
       const bc1 = 1 - beta1 ** st.step;
@@ -64,11 +65,66 @@ export class Adam extends Optimizer {
       const stepSize = this.lr / bc1;
       const m = st.expAvg.data, s = st.expAvgSq.data;
       if (p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && s instanceof Float32Array) {
-        adamFloat32(p, g, m, s, this.weightDecay, beta1, beta2, bc2Sqrt, this.eps, -stepSize);
+        // One fused pass, every operation rounded to float32 (a SIMD kernel for large tensors).
+        T.kernels.adamF32(p, g, m, s, { weightDecay: this.weightDecay, beta1, beta2, bc2Sqrt, eps: this.eps, negStepSize: -stepSize });
       } else {
         adamFloat64(p, g, m, s, this.weightDecay, beta1, beta2, bc2Sqrt, this.eps, -stepSize);
       }
     });
+  }
+
+  /**
+   * `gradNorm` and `step()` in one pass when every parameter and gradient is float32: the
+   * gradients are first checked to be finite (a cheap pass in any order), then each parameter's
+   * update also adds its squared gradients to the norm's running sum, in the order `gradNorm`
+   * uses, so the norm is the same number and its sequential additions cost nothing extra.
+   */
+  override stepIfFinite(): { gradNorm: number; stepped: boolean } {
+    const grads: T.Tensor[] = [];
+    for (const p of this.params) {
+      const g = p.grad;
+      if (g === null) continue;
+      if (!(p.value.data instanceof Float32Array) || g.dtype !== 'float32' || g.size !== p.size) return super.stepIfFinite();
+      grads.push(g);
+    }
+    const [beta1, beta2] = this.betas;
+    // Pinned parameters and moments (as Linear and this optimizer make them): one wasm session.
+    // A parameter's first state is only kept if the update happens (a skipped step leaves none).
+    const items: T.kernels.AdamItemF32[] = [];
+    const stepped: [number, AdamState][] = [];
+    this.params.forEach((param, i) => {
+      const v = this.views(i);
+      if (v === null) return;
+      const st = this.states[i] ?? { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
+      const t = st.step + 1;
+      const h = { weightDecay: this.weightDecay, beta1, beta2, bc2Sqrt: Math.sqrt(1 - beta2 ** t), eps: this.eps, negStepSize: -(this.lr / (1 - beta1 ** t)) };
+      items.push({ p: v.p as Float32Array, g: v.g as Float32Array, m: st.expAvg.data as Float32Array, s: st.expAvgSq.data as Float32Array, h });
+      stepped.push([i, st]);
+    });
+    const fused = T.kernels.adamNormPinned(items);
+    if (fused !== null) {
+      if (!fused.finite) return { gradNorm: gradNorm(this.params), stepped: false };
+      for (const [i, st] of stepped) {
+        this.states[i] = st;
+        st.step += 1;
+      }
+      return { gradNorm: Math.sqrt(fused.sum), stepped: true };
+    }
+    for (const g of grads) {
+      if (!T.kernels.allFinite(g.toFlat())) return { gradNorm: gradNorm(this.params), stepped: false };
+    }
+    let sum = 0;
+    this.params.forEach((param, i) => {
+      const v = this.views(i);
+      if (v === null) return;
+      const st = this.states[i] ??= { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
+      st.step += 1;
+      const bc1 = 1 - beta1 ** st.step;
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** st.step);
+      sum = T.kernels.adamNormF32(v.p as Float32Array, v.g as Float32Array, st.expAvg.data as Float32Array, st.expAvgSq.data as Float32Array,
+        { weightDecay: this.weightDecay, beta1, beta2, bc2Sqrt, eps: this.eps, negStepSize: -(this.lr / bc1) }, sum);
+    });
+    return { gradNorm: Math.sqrt(sum), stepped: true };
   }
 
   stateDict(): OptimizerStateDict {
@@ -98,52 +154,21 @@ export class Adam extends Optimizer {
     this.states = this.params.map((_, i) => {
       const st = sd.state[String(i)];
       if (!st) return null;
-      return { step: st['step'] as number, expAvg: this.ownCopy(i, st['exp_avg'] as Tensor), expAvgSq: this.ownCopy(i, st['exp_avg_sq'] as Tensor) };
+      const own = (t: Tensor) => T.copy_(pinnedZerosLike(this.params[i]!.value), t.astype(this.params[i]!.dtype));
+      return { step: st['step'] as number, expAvg: own(st['exp_avg'] as Tensor), expAvgSq: own(st['exp_avg_sq'] as Tensor) };
     });
   }
 }
 
-/**
- * One Adam update of float32 storage, every operation rounded to float32 as PyTorch's kernel does
- * (Math.fround after each op; V8 compiles it to one instruction). Per element k:
- *   g ← g + λ·p (if λ ≠ 0);  m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + ((1 − β₂)·g)·g;
- *   p ← p + (−step·m) / (√v / √(1 − β₂ᵗ) + eps).
- * One fused loop over the flat data: no closures, no temporaries (the optimizer is ~20% of a
- * course GAN step otherwise). Hyper-parameters arrive in double and are rounded here.
- */
-function adamFloat32(
-  p: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array,
-  weightDecay: number, beta1: number, beta2: number, bc2Sqrt: number, eps: number, negStepSize: number,
-): void {
-  const fr = Math.fround;
-  const wd = fr(weightDecay), b1 = fr(beta1), b2 = fr(beta2), omb1 = fr(1 - beta1), omb2 = fr(1 - beta2);
-  const bc2s = fr(bc2Sqrt), e = fr(eps), negStep = fr(negStepSize);
-  const n = p.length;
-  if (wd === 0) {
-    for (let k = 0; k < n; k++) {
-      const gk = g[k]!;
-      const mk = fr(fr(m[k]! * b1) + fr(omb1 * gk));
-      const sk = fr(fr(s[k]! * b2) + fr(fr(omb2 * gk) * gk));
-      m[k] = mk;
-      s[k] = sk;
-      const denom = fr(fr(fr(Math.sqrt(sk)) / bc2s) + e);
-      p[k] = fr(p[k]! + fr(fr(negStep * mk) / denom));
-    }
-    return;
-  }
-  for (let k = 0; k < n; k++) {
-    const pk = p[k]!;
-    const gk = fr(g[k]! + fr(wd * pk));
-    const mk = fr(fr(m[k]! * b1) + fr(omb1 * gk));
-    const sk = fr(fr(s[k]! * b2) + fr(fr(omb2 * gk) * gk));
-    m[k] = mk;
-    s[k] = sk;
-    const denom = fr(fr(fr(Math.sqrt(sk)) / bc2s) + e);
-    p[k] = fr(pk + fr(fr(negStep * mk) / denom));
-  }
+/** Zeros shaped and typed like `t`, pinned (see T.zeros) when float32. */
+function pinnedZerosLike(t: Tensor): Tensor {
+  return T.zeros(t.shape, t.dtype, { pinned: true });
 }
 
-/** The same update in double precision (float64 parameters: no rounding between operations). */
+/**
+ * Adam's update in double precision (float64 parameters: no rounding between operations); the
+ * float32 update is T.kernels.adamF32.
+ */
 function adamFloat64(
   p: T.TypedArray, g: T.TypedArray, m: T.TypedArray, s: T.TypedArray,
   wd: number, b1: number, b2: number, bc2s: number, eps: number, negStep: number,

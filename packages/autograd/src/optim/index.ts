@@ -1,4 +1,4 @@
 // optim: SGD and Adam with PyTorch's update rules, and their state dicts.
-export { Optimizer, type OptimizerStateDict, type ParamState } from './optimizer.ts';
+export { Optimizer, gradNorm, type OptimizerStateDict, type ParamState } from './optimizer.ts';
 export { SGD, type SGDOptions } from './sgd.ts';
 export { Adam, type AdamOptions } from './adam.ts';

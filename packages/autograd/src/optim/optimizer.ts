@@ -51,6 +51,18 @@ export abstract class Optimizer {
   /** One update of every parameter that has a gradient (those without are skipped, as in PyTorch). */
   abstract step(): void;
 
+  /**
+   * The L2 norm of the parameters' gradients (`gradNorm`), then `step()` only if that norm is
+   * finite: a NaN or infinite gradient leaves every parameter as it was. Optimizers may compute
+   * the two in one pass (Adam does); the norm is the same number either way.
+   */
+  stepIfFinite(): { gradNorm: number; stepped: boolean } {
+    const norm = gradNorm(this.params);
+    if (!Number.isFinite(norm)) return { gradNorm: norm, stepped: false };
+    this.step();
+    return { gradNorm: norm, stepped: true };
+  }
+
   /** A snapshot of the optimizer's state and hyper-parameters. */
   abstract stateDict(): OptimizerStateDict;
 
@@ -99,6 +111,22 @@ export abstract class Optimizer {
   protected ownCopy(i: number, src: Tensor): Tensor {
     return src.astype(this.params[i]!.dtype);
   }
+}
+
+/**
+ * The L2 norm of the gradients of `params` taken together: the squares summed in double, in
+ * parameter order and each gradient's element order, from 0 (parameters without a gradient add
+ * nothing). NaN or ∞ when any gradient element is.
+ */
+export function gradNorm(params: Iterable<Variable>): number {
+  let s = 0;
+  for (const p of params) {
+    const g = p.grad;
+    if (g === null) continue;
+    const d = g.toFlat();
+    for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  }
+  return Math.sqrt(s);
 }
 
 /** Checks a hyper-parameter: a finite number within [lo, hi] (hi exclusive when `open`). */

@@ -2,9 +2,12 @@
 // renderer, and rasterised to PNG by resvg. No chart code of our own: axes, ticks and legends
 // are Vega-Lite's.
 import resvgjs from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 import { atomicWriteFile } from '../io/atomic.ts';
+
+// Vega and Vega-Lite are loaded on the first render, not when the package is imported: together
+// they hold ~11 MB of live JavaScript heap, which every full garbage collection of a training run
+// would otherwise walk (a run that draws no chart never loads them).
 
 /** A rendered chart: the SVG text, the PNG bytes, and the Vega-Lite spec it came from. */
 export interface Chart {
@@ -27,9 +30,10 @@ export interface RenderOptions {
 
 /** Renders a Vega-Lite spec to `{ svg, png }` (the PNG on a white background). */
 export async function renderChart(spec: vl.TopLevelSpec, { pngScale = 2 }: RenderOptions = {}): Promise<Chart> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const full = { ...spec, config: { font: CHART_FONT, ...(spec.config ?? {}) } } as vl.TopLevelSpec;
   // Vega tags the data objects it ingests (Symbol(vega_id)); compile a copy to keep `spec` clean.
-  const compiled = vl.compile(structuredClone(full)).spec;
+  const compiled = vegaLite.compile(structuredClone(full)).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

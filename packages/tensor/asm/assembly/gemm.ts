@@ -23,7 +23,7 @@
 // the element sits, so results are deterministic, and splitting C's rows or columns between
 // threads would give bit-identical results.
 //
-// Build: see ../build.ts (`--enable simd --runtime stub --noAssert -O3`).
+// Build: see ../build.ts (entry index.ts; `--enable simd,threads --runtime stub --noAssert -O3`, shared memory).
 
 /** Rows of C per micro-tile. */
 const MR: i32 = 4;
@@ -228,4 +228,51 @@ export function gemm(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------- one product on several threads
+//
+// A shared job cuts C into blocks of columns (or rows) at multiples of the tile; each thread that
+// joins claims blocks one at a time with an atomic add until none is left. A thread that the OS
+// runs late finds the blocks taken and leaves; the others do its share. Which thread computes a
+// block never changes the block's values (see the top of this file).
+//
+// Job (i32 words at `job`):
+//   0 state: bit 16 set while the job is open; low 16 bits count the threads inside
+//   1 next block to claim      2 block count      3 byCols (1: blocks of columns, 0: of rows)
+//   4 transA  5 transB  6 M  7 N  8 K  9 a  10 lda  11 b  12 ldb  13 c  14 ldc
+//   16 … 16 + count: block boundaries (first column or row of each block, then the end)
+
+const JOB_OPEN: i32 = 1 << 16;
+
+/** Joins the job at `job` if it is still open and computes blocks until none is left. */
+export function gemmBlocks(job: usize, work: usize): void {
+  for (;;) {
+    const st = atomic.load<i32>(job);
+    if ((st & JOB_OPEN) == 0) return;
+    if (atomic.cmpxchg<i32>(job, st, st + 1) == st) break;
+  }
+  const count = load<i32>(job, 8);
+  const byCols = load<i32>(job, 12) != 0;
+  const transA = load<i32>(job, 16) != 0, transB = load<i32>(job, 20) != 0;
+  const M = load<i32>(job, 24), N = load<i32>(job, 28), K = load<i32>(job, 32);
+  const a = <usize>load<i32>(job, 36), lda = load<i32>(job, 40);
+  const b = <usize>load<i32>(job, 44), ldb = load<i32>(job, 48);
+  const c = <usize>load<i32>(job, 52), ldc = load<i32>(job, 56);
+  for (;;) {
+    const k = atomic.add<i32>(job + 4, 1);
+    if (k >= count) break;
+    const s = load<i32>(job + 64 + (<usize>k << 2)), e = load<i32>(job + 68 + (<usize>k << 2));
+    if (byCols) {
+      // Columns s … e of op(B) and of C.
+      const bOff = transB ? <usize>s * <usize>ldb * 4 : <usize>s * 4;
+      gemm(transA, transB, M, e - s, K, a, lda, b + bOff, ldb, c + <usize>s * 4, ldc, work);
+    } else {
+      // Rows s … e of op(A) and of C.
+      const aOff = transA ? <usize>s * 4 : <usize>s * <usize>lda * 4;
+      gemm(transA, transB, e - s, N, K, a + aOff, lda, b, ldb, c + <usize>s * <usize>ldc * 4, ldc, work);
+    }
+  }
+  // Leave; the last one out after the job is closed wakes the thread that closed it.
+  if (atomic.sub<i32>(job, 1) == 1) atomic.notify(job, 1);
 }
