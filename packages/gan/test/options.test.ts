@@ -266,6 +266,14 @@ describe('the CLI flags and API options', () => {
     expect(Number(run.optD.stateDict().state['0']!.step)).toBe(3);
   });
 
+  it("a preset's own packing is kept (grid25 packs pairs) and --pack overrides it", () => {
+    const preset = makeConfig('grid25').model.pack;
+    expect(preset).toBeGreaterThan(1);
+    expect(fromArgv(['--preset', 'grid25']).model.pack).toBe(preset);
+    expect(fromArgv(['--preset', 'grid25', '--pack', '1']).model.pack).toBe(1);
+    expect((GanRun.create(makeConfig('grid25')).D.at(0) as nn.Linear).weight.shape[1]).toBe(2 * preset);
+  });
+
   it('the same options through the API (makeConfig)', () => {
     const c = makeConfig('grid25', { labelSmoothing: 0.2, dSteps: 2, gLoss: 'minimax', model: { ...MODEL_PRESETS.toy2d, gHidden: [8], dHidden: [8], pack: 2 } });
     expect([c.model.pack, c.labelSmoothing, c.dSteps, c.gLoss]).toEqual([2, 0.2, 2, 'minimax']);
