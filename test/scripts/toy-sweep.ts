@@ -12,11 +12,13 @@
 //   --eval-every N     also print the metrics every N steps (on a separate random stream, so
 //                      the training itself is the same as without it)
 //   --json             one JSON line per seed (and a final 'mean' line) instead of the table
+//   --detail           also print, per seed, where the evaluated samples lie: the share within
+//                      1, 2, 3, 5, 10 σ of their nearest mode, and the high-quality count per mode
 //   --set key=JSON     set any config field, also nested ones without a flag, e.g.
 //                      --set model.gHidden=[256,256] --set lrDecayFrom=0.6 (repeatable)
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { GanRun, evaluateRun, train, validateConfig, type RunConfig, type ToyMetrics } from '@minigan/gan';
+import { GanRun, evaluateRun, modeCounts, train, validateConfig, type RunConfig, type ToyMetrics } from '@minigan/gan';
 import { TRAIN_FLAGS, configFromFlags } from '@minigan/gan/cli';
 
 const IGNORED = ['seed', 'out', 'resume', 'no-report', 'quiet', 'debug', 'help'];
@@ -56,12 +58,12 @@ function applySets(c: RunConfig, sets: readonly string[]): RunConfig {
   return r;
 }
 
-function parse(): { base: Record<string, unknown>; seeds: number[]; evalEvery: number; json: boolean; sets: string[] } {
+function parse(): { base: Record<string, unknown>; seeds: number[]; evalEvery: number; json: boolean; detail: boolean; sets: string[] } {
   let values: Record<string, unknown>;
   try {
     values = parseArgs({
       args: process.argv.slice(2).filter((a) => a !== '--'),
-      options: { ...TRAIN_FLAGS, seeds: { type: 'string' }, 'seed-list': { type: 'string' }, 'eval-every': { type: 'string' }, json: { type: 'boolean' }, set: { type: 'string', multiple: true } },
+      options: { ...TRAIN_FLAGS, seeds: { type: 'string' }, 'seed-list': { type: 'string' }, 'eval-every': { type: 'string' }, json: { type: 'boolean' }, detail: { type: 'boolean' }, set: { type: 'string', multiple: true } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -77,8 +79,8 @@ function parse(): { base: Record<string, unknown>; seeds: number[]; evalEvery: n
   const evalEvery = values['eval-every'] === undefined ? 0 : Number(values['eval-every']);
   if (!Number.isInteger(evalEvery) || evalEvery < 0) usage(`--eval-every must be a non-negative integer`);
   const base = { ...values };
-  for (const k of ['seeds', 'seed-list', 'eval-every', 'json', 'set']) delete base[k];
-  return { base, seeds: list, evalEvery, json: values.json === true, sets: (values.set as string[] | undefined) ?? [] };
+  for (const k of ['seeds', 'seed-list', 'eval-every', 'json', 'detail', 'set']) delete base[k];
+  return { base, seeds: list, evalEvery, json: values.json === true, detail: values.detail === true, sets: (values.set as string[] | undefined) ?? [] };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -94,8 +96,19 @@ function describeConfig(c: RunConfig): string {
     `${c.lrDecayFrom < 1 && c.lrDecayTo < 1 ? `, lr ×${c.lrDecayTo} linearly from ${c.lrDecayFrom} of the steps` : ''}`;
 }
 
+/**
+ * Where the metric's samples lie (the same 2,500 samples `evaluateRun` draws): the share within
+ * t·σ of the nearest mode for a few t (3σ is the high-quality radius), and the HQ count per mode.
+ */
+function detail(run: GanRun): string {
+  const sampler = run.data.sampler!;
+  const x = run.sample(run.config.evalSamples, run.evalRng('metrics'));
+  const within = [1, 2, 3, 5, 10].map((t) => `≤${t}σ ${pct(modeCounts(x, sampler, t).highQuality / x.shape[0]!)}`);
+  return `       ${within.join('  ')}\n       HQ per mode: ${modeCounts(x, sampler).counts.join(' ')}`;
+}
+
 function main(): void {
-  const { base, seeds, evalEvery, json, sets } = parse();
+  const { base, seeds, evalEvery, json, detail: showDetail, sets } = parse();
   const rows: Row[] = [];
   let printedHeader = false;
   for (const seed of seeds) {
@@ -128,6 +141,7 @@ function main(): void {
     rows.push({ seed, steps: run.step, toy, seconds });
     if (json) console.log(JSON.stringify({ seed, step: run.step, modes: toy.modesCovered, hq: toy.highQuality, reverseKl: toy.reverseKl, seconds }));
     else console.log(line(String(seed), `${toy.modesCovered}/${toy.numModes}`, pct(toy.highQuality), toy.reverseKl.toFixed(4), seconds.toFixed(1)));
+    if (showDetail && !json) console.log(detail(run));
   }
   const mean = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
   const modes = mean((r) => r.toy.modesCovered), hq = mean((r) => r.toy.highQuality), kl = mean((r) => r.toy.reverseKl), secs = mean((r) => r.seconds);
