@@ -179,6 +179,23 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     expect(T.kernels.allFinite(new Float64Array([1e308, -1e308]))).toBe(true);
   });
 
+  it('allFinite reads a pinned array in place (the SIMD pass) with the same answers', () => {
+    const t = T.zeros([1003], 'float32', { pinned: true });
+    expect(T.isPinned(t)).toBe(true);
+    const a = t.toFlat() as Float32Array;
+    a.set(finite(1003));
+    expect(T.kernels.allFinite(a)).toBe(true);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const at of [0, 3, 999, 1002]) { // in the SIMD body and in the scalar tail
+        const keep = a[at]!;
+        a[at] = bad;
+        expect(T.kernels.allFinite(a)).toBe(false);
+        a[at] = keep;
+      }
+    }
+    expect(T.kernels.allFinite(a)).toBe(true);
+  });
+
   it.each([7, 1027, 16384 * 2 + 5])('Adam over %i parameters, 3 steps, with and without weight decay', (n) => {
     for (const weightDecay of [0, 0.01]) {
       const p0 = values(n), grads = [0, 1, 2].map(() => finite(n, 1e-3));

@@ -490,10 +490,16 @@ export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean
 
 /**
  * Whether every element is finite (no NaN, no ±∞). Order does not matter here, so four
- * independent accumulators of x − x (0 for a finite x, NaN otherwise) keep the loop fast.
+ * independent accumulators of x − x (0 for a finite x, NaN otherwise) keep the loop fast;
+ * pinned float32 arrays go through the same sum as a wasm SIMD pass.
  */
 export function allFinite(a: TypedArray): boolean {
   const n = a.length;
+  // A pinned float32 array (a parameter) is read in place by the SIMD pass: no copy.
+  if (backend === 'wasm' && a instanceof Float32Array && n > 0) {
+    const at = pinnedOffset(a);
+    if (at >= 0) return runtime().ex.allFinite(at, n) === 1;
+  }
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
