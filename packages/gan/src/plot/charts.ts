@@ -135,8 +135,9 @@ export async function scatterHeatmap(o: ScatterHeatmapOptions): Promise<Chart> {
     }
   }
   const max = o.maxPoints ?? 1000;
-  // Generated points first, so the (tight) real clusters are drawn on top and stay visible.
-  const pts = [...points(op, 'generated', o.fake, max), ...points(op, 'real', o.real, max)];
+  // Real points first and generated ones on top, smaller and translucent: where G lands on a
+  // mode its dots sit inside the real cluster, and the real cluster it misses stays green.
+  const pts = [...points(op, 'real', o.real, max), ...points(op, 'generated', o.fake, max)];
   const xDomain = [ex[0]!, ex[nx]!];
   const yDomain = [ey[0]!, ey[ys.length]!];
   const size = o.size ?? 360;
@@ -166,11 +167,13 @@ export async function scatterHeatmap(o: ScatterHeatmapOptions): Promise<Chart> {
       },
       {
         data: { values: pts },
-        mark: { type: 'point', filled: true, size: 14, opacity: 0.8, clip: true, aria: false },
+        mark: { type: 'point', filled: true, clip: true, aria: false },
         encoding: {
           x: { field: 'x', type: 'quantitative' },
           y: { field: 'y', type: 'quantitative' },
-          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['real', 'generated'], range: [COLORS.real, COLORS.fake] }, legend: { orient: 'bottom' } },
+          size: { field: 'kind', type: 'ordinal', scale: { domain: ['real', 'generated'], range: [30, 8] }, title: null, legend: { orient: 'bottom' } },
+          opacity: { field: 'kind', type: 'ordinal', scale: { domain: ['real', 'generated'], range: [0.9, 0.6] }, title: null, legend: { orient: 'bottom' } },
+          color: { field: 'kind', type: 'ordinal', title: null, scale: { domain: ['real', 'generated'], range: [COLORS.real, COLORS.fake] }, legend: { orient: 'bottom' } },
         },
       },
     ],
