@@ -145,7 +145,7 @@ describe('bad input: one line saying what is wrong and what is allowed', () => {
 
   it('a resumed run may change hyper-parameters (e.g. a lower lr after a divergence) and says which', async () => {
     const dir = join(tmp, 'retune');
-    train(GanRun.create(makeConfig('ring8', { steps: 3, batchSize: 16, snapshotEvery: 0 })), { checkpointDir: join(dir, 'checkpoints') });
+    train(GanRun.create(makeConfig('ring8', { steps: 3, batchSize: 16, lrD: 0.001, lrG: 0.001, snapshotEvery: 0 })), { checkpointDir: join(dir, 'checkpoints') });
     const r = await inProcess(['train', '--out', dir, '--resume', '--steps', '4', '--lr', '0.0005', '--betas', '0.9,0.99', '--on-non-finite', 'skip', '--seed', '0', '--no-report', '--quiet']);
     expect([r.code, r.err]).toEqual([0, []]);
     expect(r.out[1]).toBe('  Changed from the checkpoint (the run no longer repeats the original exactly): lrD 0.001 → 0.0005, lrG 0.001 → 0.0005, betas [0.5,0.999] → [0.9,0.99], onNonFinite "stop" → "skip".');
