@@ -51,7 +51,13 @@ const latest = (ckDir: string): LatestPointer => JSON.parse(readFileSync(join(ck
 // A finished toy run, an empty directory, and Fashion-MNIST directories with damaged files.
 const RUN = join(tmp, 'run'), EMPTY = join(tmp, 'empty');
 const DATA = { magic: join(tmp, 'data-magic'), cut: join(tmp, 'data-cut'), counts: join(tmp, 'data-counts'), shape: join(tmp, 'data-shape') };
+// CSV files of points (--data-file): a row with a field missing, a word for a number, no rows, too few rows.
+const CSV = { short: join(tmp, 'short-row.csv'), word: join(tmp, 'word.csv'), empty: join(tmp, 'header-only.csv'), few: join(tmp, 'few.csv') };
 beforeAll(() => {
+  writeFileSync(CSV.short, 'x,y\n0.5,1\n-1,2\n3\n');
+  writeFileSync(CSV.word, '0.5,1\n-1,two\n');
+  writeFileSync(CSV.empty, 'x,y\n\n');
+  writeFileSync(CSV.few, '0,0\n1,1\n2,2\n');
   train(GanRun.create(makeConfig('ring8', { steps: 5, batchSize: 16, snapshotEvery: 0 })), { checkpointDir: join(RUN, 'checkpoints') });
   mkdirSync(EMPTY);
   for (const d of Object.values(DATA)) mkdirSync(d);
@@ -119,6 +125,11 @@ export const BAD_INPUT: [string[], number, string | RegExp][] = [
   [['train', '--preset', 'fashion', '--data-dir', DATA.cut], 1, `minigan: readIdx: ${join(DATA.cut, 'train-images-idx3-ubyte')}: truncated file: expected 3152 bytes (header 16 + 4×28×28 ubyte elements), got 1000`],
   [['train', '--preset', 'fashion', '--data-dir', DATA.counts], 1, `minigan: loadFashionMnist: image and label counts differ: ${join(DATA.counts, 'train-images-idx3-ubyte')} has 4 images, ${join(DATA.counts, 'train-labels-idx1-ubyte')} has 5 labels`],
   [['train', '--preset', 'fashion', '--data-dir', DATA.shape], 1, `minigan: loadFashionMnist: ${join(DATA.shape, 'train-images-idx3-ubyte')}: expected ubyte images of shape [n,28,28], got ubyte of shape [4]`],
+  [['train', '--data-file', join(tmp, 'nowhere.csv')], 2, `minigan train: --data-file ${join(tmp, 'nowhere.csv')} does not exist`],
+  [['train', '--data-file', CSV.short], 1, `minigan: readCsv: ${CSV.short} line 4: expected 2 comma-separated numbers (as on line 2), got 1: '3'`],
+  [['train', '--data-file', CSV.word], 1, `minigan: readCsv: ${CSV.word} line 2, field 2: expected a finite number, got 'two'`],
+  [['train', '--data-file', CSV.empty], 1, `minigan: readCsv: ${CSV.empty}: no data rows (expected lines of 2 numbers under the header 'x,y')`],
+  [['train', '--data-file', CSV.few, '--batch-size', '4', '--out', join(tmp, 'few-run')], 2, `minigan train: --batch-size must be at most 3 (${CSV.few} has 3 points), got 4`],
 ];
 
 describe('bad input: one line saying what is wrong and what is allowed', () => {

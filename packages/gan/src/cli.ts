@@ -9,6 +9,7 @@ import { GanRun, trainAsync, type HistoryRecord, type ResumeOverrides } from './
 import { ConfigError, makeConfig, PRESETS, type RunConfig } from './train/config.ts';
 import { NonFiniteError } from './step.ts';
 import { readCheckpointState } from './train/checkpoint.ts';
+import { readCsv } from './data/csv.ts';
 import type { RunMetrics } from './train/outputs.ts';
 
 /** Run outputs pull in the chart renderers (~0.5 s to load): only commands that write them wait for that. */
@@ -27,7 +28,7 @@ export const TRAIN_FLAGS: Flags = {
   resume: { type: 'boolean' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, 'lr-d': { type: 'string' },
   'lr-g': { type: 'string' }, 'lr-decay-from': { type: 'string' }, 'lr-decay-to': { type: 'string' }, 'betas': { type: 'string' }, 'd-steps': { type: 'string' }, 'g-loss': { type: 'string' }, 'label-smoothing': { type: 'string' },
   pack: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'snapshot-every': { type: 'string' }, 'log-every': { type: 'string' },
-  'data-dir': { type: 'string' }, 'data-limit': { type: 'string' }, 'on-non-finite': { type: 'string' }, 'no-report': { type: 'boolean' },
+  'data-dir': { type: 'string' }, 'data-limit': { type: 'string' }, 'data-file': { type: 'string' }, 'on-non-finite': { type: 'string' }, 'no-report': { type: 'boolean' },
   quiet: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, threads: { type: 'string' },
 };
 const SAMPLE_FLAGS: Flags = { checkpoint: { type: 'string' }, n: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
@@ -64,6 +65,9 @@ Options:
   --log-every N          history record every N steps (default 1)
   --data-dir DIR         Fashion-MNIST IDX files (default: system copy, else the bundled subset)
   --data-limit N         use at most N training images
+  --data-file FILE.csv   train on your own points instead of the preset's data: one per line,
+                         coordinates separated by commas (x,y), an optional header line; the
+                         preset gives the models and hyper-parameters, the file the dimension
   --on-non-finite stop|skip  what to do when a loss or gradient goes NaN/∞ (default stop)
   --no-report            skip pictures and the report
   --quiet                no progress bar
@@ -235,6 +239,11 @@ export function overridesFromFlags(v: Record<string, unknown>): Partial<RunConfi
     if (!existsSync(v['data-dir'])) throw new UsageError(`minigan train: --data-dir ${v['data-dir']} does not exist`);
     o.dataDir = resolve(v['data-dir']);
   }
+  if (typeof v['data-file'] === 'string') {
+    if (!existsSync(v['data-file'])) throw new UsageError(`minigan train: --data-file ${v['data-file']} does not exist`);
+    o.data = 'csv';
+    o.dataFile = resolve(v['data-file']);
+  }
   set('pack', intFlag(cmd, v, 'pack', 1));
   return o;
 }
@@ -246,12 +255,15 @@ export function configFromFlags(v: Record<string, unknown>): RunConfig {
   const { pack, ...o } = overridesFromFlags(v);
   const c = makeConfig(preset, o);
   if (pack !== undefined) c.model.pack = pack;
+  // Own points: the models take as many coordinates as the file has columns (a damaged file
+  // is reported here, naming its line, before anything is built).
+  if (c.data === 'csv') c.model.dataDim = readCsv(c.dataFile!).x.shape[1]!;
   return c;
 }
 
 /** Flags whose config field a resumed run may change, and flags that must match the checkpoint. */
 const RESUME_CHANGEABLE = { 'lr': 'lrD', 'lr-d': 'lrD', 'lr-g': 'lrG', 'lr-decay-from': 'lrDecayFrom', 'lr-decay-to': 'lrDecayTo', 'betas': 'betas', 'd-steps': 'dSteps', 'g-loss': 'gLoss', 'label-smoothing': 'labelSmoothing', 'checkpoint-every': 'checkpointEvery', 'snapshot-every': 'snapshotEvery', 'log-every': 'logEvery', 'on-non-finite': 'onNonFinite', 'data-dir': 'dataDir', 'steps': 'steps' } as const;
-const RESUME_FIXED = { 'preset': 'preset', 'seed': 'seed', 'batch-size': 'batchSize', 'data-limit': 'dataLimit', 'pack': 'pack' } as const;
+const RESUME_FIXED = { 'preset': 'preset', 'seed': 'seed', 'batch-size': 'batchSize', 'data-limit': 'dataLimit', 'data-file': 'dataFile', 'pack': 'pack' } as const;
 
 /**
  * The overrides of a resumed run: hyper-parameters may change (printed, since the run then no
@@ -408,7 +420,7 @@ async function cmdTrain(argv: string[]): Promise<number> {
   console.log(`Trained ${run.step - startStep} steps in ${seconds.toFixed(1)} s (${((run.step - startStep) / seconds).toFixed(0)} steps/s${threadNote}).`);
   const metrics: RunMetrics = evaluateRun(run);
   writeFileSync(join(out, 'metrics.json'), JSON.stringify({ ...metrics, seconds }, null, 2) + '\n');
-  if (run.data.sampler) writeSamplesCsv(join(out, 'samples.csv'), run.sample(run.config.evalSamples, run.evalRng('samples')));
+  if (!run.data.images) writeSamplesCsv(join(out, 'samples.csv'), run.sample(run.config.evalSamples, run.evalRng('samples')));
   console.log(formatMetrics(metrics));
   if (snapshots) {
     const report = await snapshots.finish(metrics, seconds);
@@ -424,6 +436,7 @@ function describe(run: GanRun): string {
   const arch = (dims: number[]) => dims.join(' → ');
   return [
     `Training preset '${c.preset}' on ${c.data} for ${c.steps} steps (seed ${c.seed}, batch ${c.batchSize}${m.pack > 1 ? `, packing ${m.pack}` : ''}).`,
+    ...(run.data.points ? [`  Data: ${run.data.points.shape[0]!.toLocaleString('en-US')} points of dimension ${run.data.dim} from ${c.dataFile}.`] : []),
     ...(run.data.images ? [`  Data: ${run.data.images.images.shape[0]!.toLocaleString('en-US')} training images from ${run.data.images.source.kind === 'bundled' ? `the bundled subset (--data-dir DIR reads the full set)` : run.data.images.source.dir}.`] : []),
     `  G: ${arch([m.zDim, ...m.gHidden, m.dataDim])}${m.batchNorm ? ' (BatchNorm + ReLU)' : ''}; D: ${arch([m.dataDim * m.pack, ...m.dHidden, 1])} (LeakyReLU ${m.dSlope}, logits).`,
     `  Each step: ${c.dSteps > 1 ? `${c.dSteps} D updates` : 'a D update'} on (bce(D(G(z)), 0) + bce(D(x), ${1 - c.labelSmoothing})) / 2, then a G update on ${c.gLoss === 'ns' ? 'bce(D(G(z)), 1) (non-saturating)' : 'log(1 − D(G(z))) (minimax)'}; Adam lr ${c.lrD}/${c.lrG}, betas ${c.betas.join('/')}.`,
@@ -439,11 +452,11 @@ async function cmdSample(argv: string[]): Promise<number> {
   const seed = intFlag('sample', v, 'seed', 0) ?? 0;
   const run = GanRun.load(checkpointDirOf(v.checkpoint));
   const { writeSamplesCsv, writeImageGrid } = await outputs();
-  const ext = run.data.sampler ? '.csv' : '.png';
+  const ext = run.data.images ? '.png' : '.csv';
   if (!v.out.toLowerCase().endsWith(ext)) throw new UsageError(`minigan sample: --out must be a ${ext} file for ${run.config.data} data, got '${v.out}'`);
   mkdirSync(dirname(resolve(v.out)), { recursive: true });
   const x = run.sample(n, new Rng(`sample:${seed}`));
-  if (run.data.sampler) writeSamplesCsv(v.out, x);
+  if (!run.data.images) writeSamplesCsv(v.out, x);
   else writeImageGrid(v.out, x);
   console.log(`Wrote ${n} samples from step ${run.step} to ${v.out}.`);
   return 0;

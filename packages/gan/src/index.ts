@@ -27,5 +27,6 @@ export { makeDataSource, toySampler, type DataSource } from './train/data.ts';
 export { GanRun, train, trainAsync, FIXED_NOISE, MAX_SKIPPED_IN_A_ROW, type HistoryRecord, type TrainCallbacks, type TrainOptions, type TrainAsyncOptions, type ResumeOverrides } from './train/run.ts';
 export { saveCheckpoint, loadCheckpoint, readCheckpointState, splitModels, prefixKeys, type CheckpointData, type LoadedCheckpoint, type LatestPointer } from './train/checkpoint.ts';
 export { evaluateRun, imageEvalSize, formatMetrics, writeHistoryCsv, writeSamplesCsv, writeImageGrid, snapshotter, type RunMetrics } from './train/outputs.ts';
+export { readCsv, parseCsv, type CsvPoints } from './data/csv.ts';
 export { fashionClassifier, crossEntropy, classifierLogits, predictClasses, classifierAccuracy, trainFashionClassifier, saveFashionClassifier, loadFashionClassifier, defaultFashionClassifier, fashionFeatures, fid, classHistogram, FASHION_CLASSIFIER_FILE, FASHION_CLASSIFIER_SIZES, type LabelledImages, type TrainClassifierOptions, type ClassifierEpoch } from './metrics/classifier.ts';
 export { fashionReference, imageMetrics, maxReferenceSize, formatClassHistogram, shippedClassifierAccuracy, type FashionReference, type ImageMetrics } from './metrics/images.ts';

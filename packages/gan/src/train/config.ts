@@ -18,7 +18,7 @@ export class ConfigError extends Error {
 }
 
 /** Data sets a run can train on. */
-export type DataName = 'ring8' | 'grid25' | 'gauss1d' | 'mixture1d' | 'fashion';
+export type DataName = 'ring8' | 'grid25' | 'gauss1d' | 'mixture1d' | 'fashion' | 'csv';
 
 /** Everything that decides a run. */
 export interface RunConfig {
@@ -71,6 +71,8 @@ export interface RunConfig {
   dataDir: string | null;
   /** Fashion-MNIST: use at most this many training images (0 = all). */
   dataLimit: number;
+  /** data 'csv': the file of points, one per line (`x,y`), read whole as a finite dataset. */
+  dataFile?: string | null;
 }
 
 const toy2dModel = (): ModelSpec => ({ ...MODEL_PRESETS.toy2d, gHidden: [...MODEL_PRESETS.toy2d.gHidden], dHidden: [...MODEL_PRESETS.toy2d.dHidden] });
@@ -160,4 +162,5 @@ export function validateConfig(c: RunConfig): void {
   int('evalSamples', c.evalSamples, 1);
   if (c.onNonFinite !== 'stop' && c.onNonFinite !== 'skip') fail('config', `onNonFinite must be 'stop' or 'skip', got '${String(c.onNonFinite)}'`);
   int('dataLimit', c.dataLimit, 0);
+  if (c.data === 'csv' && !(typeof c.dataFile === 'string' && c.dataFile.length > 0)) fail('config', `data 'csv' needs dataFile, the path of the CSV file, got ${JSON.stringify(c.dataFile ?? null)}`);
 }

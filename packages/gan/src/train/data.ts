@@ -4,6 +4,7 @@ import type { Rng, Tensor } from '@minigan/tensor';
 import { gaussian1d, grid2d, mixture1d, ring2d, type ToySampler } from '../data/toy.ts';
 import { TensorDataset, type TensorDatasetState } from '../data/dataset.ts';
 import { loadFashionMnist, type FashionMnist } from '../data/fashion.ts';
+import { readCsv } from '../data/csv.ts';
 import { ConfigError, type DataName, type RunConfig } from './config.ts';
 
 /** A source of real batches. */
@@ -15,6 +16,8 @@ export interface DataSource {
   readonly sampler: ToySampler | null;
   /** The image set, for Fashion-MNIST. */
   readonly images: FashionMnist | null;
+  /** Every real example [N, dim], for a finite set of points (data 'csv'). */
+  readonly points: Tensor | null;
   /** The next real batch of `n` rows. */
   next(n: number, rng: Rng): Tensor;
   /** Position to store in a checkpoint (null for samplers, which have none). */
@@ -38,12 +41,13 @@ export function makeDataSource(c: RunConfig): DataSource {
   const sampler = toySampler(c.data);
   if (sampler) {
     return {
-      name: c.data, dim: sampler.dim, sampler, images: null,
+      name: c.data, dim: sampler.dim, sampler, images: null, points: null,
       next: (n, rng) => sampler.sample(n, rng),
       state: () => null,
       loadState: () => {},
     };
   }
+  if (c.data === 'csv') return csvSource(c);
   const images = loadFashionMnist({ split: 'train', ...(c.dataDir ? { dataDir: c.dataDir } : {}), ...(c.dataLimit > 0 ? { limit: c.dataLimit } : {}) });
   const rows = images.images.shape[0]!;
   if (c.batchSize * c.model.pack > rows) {
@@ -53,7 +57,23 @@ export function makeDataSource(c: RunConfig): DataSource {
   }
   const ds = new TensorDataset(images.images, { batchSize: c.batchSize * c.model.pack, shuffle: true, dropLast: true });
   return {
-    name: c.data, dim: 784, sampler: null, images,
+    name: c.data, dim: 784, sampler: null, images, points: null,
+    next: (_n, rng) => ds.nextBatch(rng),
+    state: () => ds.state(),
+    loadState: (s) => { if (s) ds.loadState(s); },
+  };
+}
+
+/** The rows of a CSV file as a finite dataset, shuffled per epoch like the images. */
+function csvSource(c: RunConfig): DataSource {
+  const { x, file } = readCsv(c.dataFile!);
+  const rows = x.shape[0]!;
+  if (c.batchSize * c.model.pack > rows) {
+    throw new ConfigError('batchSize', c.batchSize, `at most ${Math.floor(rows / c.model.pack)}${c.model.pack > 1 ? ` with pack ${c.model.pack}` : ''} (${file} has ${rows} points)`);
+  }
+  const ds = new TensorDataset(x, { batchSize: c.batchSize * c.model.pack, shuffle: true, dropLast: true });
+  return {
+    name: c.data, dim: x.shape[1]!, sampler: null, images: null, points: x,
     next: (_n, rng) => ds.nextBatch(rng),
     state: () => ds.state(),
     loadState: (s) => { if (s) ds.loadState(s); },

@@ -105,6 +105,16 @@ interface Snap1d { step: number; real: Tensor; fake: Tensor; curve: { x: number[
 
 const linspace = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 
+/** n rows of x [N, d] drawn uniformly with replacement → [n, d]. */
+function randomRows(x: Tensor, n: number, rng: Rng): Tensor {
+  const d = x.shape[1]!, v = x.toFlat(), out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rng.int(x.shape[0]!);
+    for (let k = 0; k < d; k++) out[i * d + k] = v[r * d + k]!;
+  }
+  return new Tensor(out, [n, d]);
+}
+
 /** The plotting window of a toy data set: its modes, padded. */
 function extent(modes: Tensor, pad: number): { lo: number[]; hi: number[] } {
   const lo = T.min(modes, 0).toFlat(), hi = T.max(modes, 0).toFlat();
@@ -124,27 +134,38 @@ export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRu
   const sampler = run.data.sampler;
   // Images: the FID-like score at every snapshot, on as many images as the final evaluation.
   const fidN = run.data.images ? imageEvalSize(run) : 0;
+  // Real points to draw and the window to draw them in: the toy distribution's modes, or the
+  // range of a CSV's points (padded by a tenth of it).
+  const points = run.data.points;
+  const dim = run.data.dim;
+  const realRows = (n: number, rng: Rng): Tensor => (sampler ? sampler.sample(n, rng) : randomRows(points!, n, rng));
+  const window = (pad: number): { lo: number[]; hi: number[] } => {
+    if (sampler) return extent(sampler.modes(), pad + (dim === 2 ? 3 : 4) * Math.max(...sampler.stds));
+    const lo = T.min(points!, 0).toFlat(), hi = T.max(points!, 0).toFlat();
+    const margin = (k: number) => Math.max(0.1 * (hi[k]! - lo[k]!), 1e-3 + 1e-3 * Math.abs(hi[k]!));
+    return { lo: Array.from(lo, (v, k) => v - margin(k)), hi: Array.from(hi, (v, k) => v + margin(k)) };
+  };
   const take = (r: GanRun): void => {
     const rng = r.evalRng('snapshot');
-    if (sampler && sampler.dim === 2) {
-      const { lo, hi } = extent(sampler.modes(), 0.6 + 3 * Math.max(...sampler.stds));
+    if ((sampler || points) && dim === 2) {
+      const { lo, hi } = window(0.6);
       const xs = linspace(lo[0]!, hi[0]!, 60), ys = linspace(lo[1]!, hi[1]!, 60);
       const pts = new Float32Array(xs.length * ys.length * 2);
       let p = 0;
       for (const y of ys) for (const x of xs) { pts[p++] = x; pts[p++] = y; }
       const values = r.discriminate(new Tensor(pts, [xs.length * ys.length, 2])).toFlat();
-      snaps2d.push({ step: r.step, real: sampler.sample(500, rng), fake: r.sample(500, rng), grid: { xs, ys, values } });
-    } else if (sampler && sampler.dim === 1) {
-      const { lo, hi } = extent(sampler.modes(), 1 + 4 * Math.max(...sampler.stds));
+      snaps2d.push({ step: r.step, real: realRows(500, rng), fake: r.sample(500, rng), grid: { xs, ys, values } });
+    } else if ((sampler || points) && dim === 1) {
+      const { lo, hi } = window(1);
       const x = linspace(lo[0]!, hi[0]!, 200);
       const y = Array.from(r.discriminate(new Tensor(Float32Array.from(x), [x.length, 1])).toFlat());
-      snaps1d.push({ step: r.step, real: sampler.sample(5000, rng), fake: r.sample(5000, rng), curve: { x, y } });
-    } else {
+      snaps1d.push({ step: r.step, real: realRows(5000, rng), fake: r.sample(5000, rng), curve: { x, y } });
+    } else if (run.data.images) {
       const file = `samples-step-${String(r.step).padStart(6, '0')}.png`;
       writeImageGrid(join(plots, file), r.generate(r.fixedNoise));
       grids.push(file);
       fids.push({ step: r.step, fid: imageMetrics(r.sample(fidN, rng), fashionReference(fidN, r.config.dataDir)).fid });
-    }
+    } // points of 3 or more dimensions: the curves only
   };
   if (run.step === 0) take(run); // the picture before training
   return {
@@ -193,7 +214,7 @@ export function snapshotter(out: string, run: GanRun): { onSnapshot: (run: GanRu
       if (m.toy) Object.assign(metrics, { 'modes covered': `${m.toy.modesCovered} / ${m.toy.numModes}`, 'high-quality samples': `${(100 * m.toy.highQuality).toFixed(1)}%`, 'reverse KL (nats)': m.toy.reverseKl });
       if (m.image) Object.assign(metrics, { 'FID-like score': m.image.fid, 'real-vs-real floor': m.image.fidFloor, 'images per set': m.image.n });
       if (m.lastDReal !== null) Object.assign(metrics, { 'D(x), last step': m.lastDReal, 'D(G(z)), last step': m.lastDFake });
-      const r = writeReport(out, { title: `minigan run: ${run.config.preset}`, intro: `A GAN trained on ${run.config.data} for ${run.step} steps with seed ${run.config.seed}.`, config: run.config as unknown as Record<string, unknown>, metrics, sections });
+      const r = writeReport(out, { title: `minigan run: ${run.config.preset}`, intro: `A GAN trained on ${run.data.points ? `the ${run.data.points.shape[0]} points of ${run.config.dataFile}` : run.config.data} for ${run.step} steps with seed ${run.config.seed}.`, config: run.config as unknown as Record<string, unknown>, metrics, sections });
       writeFileSync(join(out, 'history.json'), JSON.stringify(h));
       return r.html;
     },
