@@ -159,6 +159,7 @@ function checkNumber(opts: StepOptions, model: UpdatePhase, quantity: string, v:
 
 /** Null when every element is finite; otherwise the policy applies, naming the first bad element. */
 function checkTensor(opts: StepOptions, model: UpdatePhase, quantity: string, t: Tensor): NonFiniteError | null {
+  if (T.kernels.allFinite(t.toFlat())) return null; // the fast pass; the search only when something is wrong
   const bad = T.firstNonFinite(t);
   return policy(opts, bad === null ? null : new NonFiniteError({ step: opts.step ?? 0, model, quantity, value: bad.value, index: bad.index }));
 }
