@@ -164,6 +164,17 @@ describe('bad input: one line saying what is wrong and what is allowed', () => {
     expect([run.step, run.config.lrD, run.config.lrG, run.config.onNonFinite, run.optD.betas]).toEqual([4, 0.0005, 0.0005, 'skip', [0.9, 0.99]]);
   });
 
+  it('a resumed run given more --steps says how its learning-rate schedule stretches', async () => {
+    const dir = join(tmp, 'longer');
+    train(GanRun.create(makeConfig('ring8', { steps: 20, batchSize: 16, snapshotEvery: 0 })), { checkpointDir: join(dir, 'checkpoints') });
+    const r = await inProcess(['train', '--out', dir, '--resume', '--steps', '30', '--no-report', '--quiet']);
+    expect([r.code, r.err]).toEqual([0, []]);
+    // ring8 decays from half the steps to 0.005×: over 10–20 before, over 15–30 now; at step 21
+    // the factor is 1 − 0.995 · (21 − 15) / 15 = 0.602.
+    expect(r.out[1]).toBe('  --steps 30 stretches the learning-rate schedule (the run no longer repeats the original exactly): the decay to 0.005× now runs over steps 15–30 instead of 10–20; the lr factor at step 21 is 0.602 (it was 0.00500 at step 20).');
+    expect(GanRun.load(join(dir, 'checkpoints')).step).toBe(30);
+  });
+
   it('no command prints the usage on stderr and exits 2', async () => {
     const r = await inProcess([]);
     expect(r.code).toBe(2);
@@ -193,6 +204,15 @@ describe.concurrent('the command as a process', () => {
     for (const flag of ['--preset', '--steps', '--seed', '--resume', '--batch-size', '--lr', '--on-non-finite', '--checkpoint-every']) expect(tr.stdout).toContain(`  ${flag} `);
     for (const flag of ['--checkpoint', '--n', '--out', '--seed']) expect(sa.out.join('\n')).toContain(`  ${flag} `);
     for (const flag of ['--checkpoint', '--n', '--json']) expect(ev.out.join('\n')).toContain(`  ${flag} `);
+  });
+
+  it('a reader that closes the pipe early (minigan … | head) ends the command quietly, exit 0', async () => {
+    let closed = false;
+    const r = await minigan(['train', '--preset', 'gauss1d', '--steps', '2000', '--out', join(tmp, 'pipe'), '--no-report'], (_soFar, child) => {
+      if (!closed) { closed = true; child.stdout!.destroy(); } // after the first output, like `head -1`
+    });
+    expect(closed).toBe(true);
+    expect([r.code, r.signal, r.stderr]).toEqual([0, null, '']);
   });
 
   it('train for a few steps, then sample and eval on the run directory', async () => {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Rng, getThreads, setThreads } from '@minigan/tensor';
 import { GanRun, trainAsync, type HistoryRecord, type ResumeOverrides } from './train/run.ts';
-import { ConfigError, makeConfig, PRESETS, type RunConfig } from './train/config.ts';
+import { ConfigError, lrFactor, makeConfig, PRESETS, type RunConfig } from './train/config.ts';
 import { NonFiniteError } from './step.ts';
 import { readCheckpointState } from './train/checkpoint.ts';
 import { readCsv } from './data/csv.ts';
@@ -323,6 +323,11 @@ function openRun(v: Record<string, unknown>, out: string, ckDir: string): GanRun
     const run = GanRun.load(ckDir, overrides);
     console.log(`Resuming ${run.config.preset} from step ${run.step} of ${run.config.steps} (${ckDir}).`);
     const changed = Object.keys(overrides).filter((k) => k !== 'steps' && JSON.stringify((saved as unknown as Record<string, unknown>)[k]) !== JSON.stringify((run.config as unknown as Record<string, unknown>)[k]));
+    if (run.config.steps !== saved.steps && lrFactor(saved, at + 1) !== lrFactor(run.config, at + 1)) {
+      // The decay is laid over the run's length, so a longer run stretches it: say what that does.
+      const from = (c: RunConfig) => Math.floor(c.lrDecayFrom * c.steps);
+      console.log(`  --steps ${run.config.steps} stretches the learning-rate schedule (the run no longer repeats the original exactly): the decay to ${run.config.lrDecayTo}× now runs over steps ${from(run.config)}–${run.config.steps} instead of ${from(saved)}–${saved.steps}; the lr factor at step ${at + 1} is ${lrFactor(run.config, at + 1).toPrecision(3)} (it was ${lrFactor(saved, at).toPrecision(3)} at step ${at}).`);
+    }
     if (changed.length > 0) {
       console.log(`  Changed from the checkpoint (the run no longer repeats the original exactly): ${changed.map((k) => `${k} ${JSON.stringify((saved as unknown as Record<string, unknown>)[k])} → ${JSON.stringify((run.config as unknown as Record<string, unknown>)[k])}`).join(', ')}.`);
     }
