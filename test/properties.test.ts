@@ -84,8 +84,8 @@ describe('broadcasting', () => {
           for (let i = 0; i < got.length; i++) {
             const idx = T.unravelIndex(i, c.shape);
             const x = fa[broadcastIndex(idx, sa)]!;
-            // A plain number takes part as the double it is (the result is then stored in dtype).
-            const y = fb === null ? (b as number) : fb[broadcastIndex(idx, sb)]!;
+            // A plain number first takes the op's dtype, as in PyTorch (then the result is stored in dtype).
+            const y = fb === null ? round(b as number) : fb[broadcastIndex(idx, sb)]!;
             if (!same(got[i]!, round(ref(x, y)))) expect.fail(`${BINARY[op]![0]} ${T.fmtShape(sa)} ${T.fmtShape(shapeB)} at ${T.fmtShape(idx)}: ${got[i]} vs ${round(ref(x, y))}`);
           }
         },

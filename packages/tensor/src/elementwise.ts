@@ -48,6 +48,12 @@ type NdBinaryS = (out: Nd, a: Nd, s: number) => unknown;
 function binary(op: string, a: Operand, b: Operand, f: NdBinary, fs: NdBinaryS | null, fsr: NdBinaryS | null, out?: Tensor, simd?: K.BinaryOp): Tensor {
   if (typeof a === 'number' && typeof b === 'number') fail(op, 'expected at least one tensor operand, got two numbers');
   const shape = typeof a === 'number' ? (b as Tensor).shape : typeof b === 'number' ? a.shape : broadcastShapes(op, a.shape, b.shape);
+  // As in PyTorch, a scalar takes the op's dtype first: with float32 tensors `x + 0.1` adds the
+  // float32 nearest 0.1 (then the double result of +, −, ·, / rounds to exactly the float32 result).
+  if (resultDtype(a, b) === 'float32') {
+    if (typeof a === 'number') a = Math.fround(a);
+    if (typeof b === 'number') b = Math.fround(b);
+  }
   // Every element of a fresh output is written below (by a kernel or an ndarray-ops loop).
   const o = out ?? new Tensor(allocEmpty(resultDtype(a, b), shapeSizeOf(shape)), shape);
   if (out) checkOut(op, out, shape);

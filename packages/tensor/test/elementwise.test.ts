@@ -94,6 +94,24 @@ describe('binary ops against hand-computed values', () => {
     expect(T.minimum(2, x).toArray()).toEqual([1, 2, 2]);
   });
 
+  it('a scalar takes a float32 tensor\'s dtype first, as in PyTorch (values from torch 1.13)', () => {
+    // torch.tensor([x], dtype=torch.float32) ∘ 0.1: the 0.1 is the float32 0.1, so these differ in
+    // the last bit from rounding the double result x ∘ 0.1 (which gives the second number).
+    const cases: [string, (a: T.Operand, b: T.Operand) => T.Tensor, number, number, number][] = [
+      ['add', T.add, -0.07204367965459824, 0.027956321835517883, 0.027956319972872734],
+      ['mul', T.mul, 0.3304370641708374, 0.03304370865225792, 0.03304370492696762],
+      ['sub', T.sub, 0.10901408642530441, 0.009014084935188293, 0.009014086797833443],
+      ['div', T.div, 1.2999999523162842, 12.999999046325684, 13],
+    ];
+    for (const [name, f, x, torch, doubleScalar] of cases) {
+      const got = f(T.tensor([x], [1], 'float32'), 0.1).item();
+      expect(got, name).toBe(torch);
+      expect(got, name).not.toBe(doubleScalar);
+    }
+    // float64 tensors keep the double scalar.
+    expect(T.add(T.tensor([-0.07204367965459824], [1], 'float64'), 0.1).item()).toBe(-0.07204367965459824 + 0.1);
+  });
+
   it('comparisons give 1 and 0, tensor–tensor and both scalar sides', () => {
     const x = f64([1, 2, 3]);
     const y = f64([3, 2, 1]);
