@@ -3,15 +3,14 @@
 // a damaged file or weights of another architecture give an error naming the file and the first
 // key that does not fit, and load nothing.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as T from '@minigan/tensor';
-import type { nn } from '@minigan/autograd';
 import { GanRun, encodeSafetensors, loadModuleWeights, makeConfig, readCheckpointState, saveModuleWeights, train, type LatestPointer } from '@minigan/gan';
+import { moduleDigest as digest } from './digests.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'minigan-ckpt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -20,15 +19,6 @@ const freshDir = (): string => join(tmp, `d${dirs++}`);
 
 const toy = (preset = 'ring8') => makeConfig(preset, { steps: 12, batchSize: 16, snapshotEvery: 0 });
 
-/** SHA-256 of every tensor of a module's state dict. */
-function digest(m: nn.Module): string {
-  const h = createHash('sha256');
-  for (const [k, t] of Object.entries(m.stateDict())) {
-    const f = t.toFlat();
-    h.update(k).update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
-  }
-  return h.digest('hex');
-}
 
 /** A run trained to step 5 with a checkpoint there, then to step 8 in memory (not saved). */
 function runWithCheckpoint(): { run: GanRun; dir: string; at5: { G: string; D: string; files: string[] } } {

@@ -2,7 +2,6 @@
 // loss, a gradient, a weight after an update) stops the run at that step with a message naming
 // the step, the update and the quantity, and leaves the weights and the last checkpoint as they
 // were; onNonFinite 'skip' skips such a step instead, counts it, and gives up when it never ends.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,21 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as T from '@minigan/tensor';
 import { mul, nn, optim, sqrt, type Variable } from '@minigan/autograd';
 import { GanRun, MAX_SKIPPED_IN_A_ROW, NonFiniteError, generatorStep, makeConfig, mlpDiscriminator, readCheckpointState, train, type RunConfig } from '@minigan/gan';
+import { moduleDigest as digest } from './digests.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'minigan-nonfinite-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const toy = (o: Partial<RunConfig> = {}): RunConfig => makeConfig('ring8', { steps: 20, batchSize: 16, snapshotEvery: 0, ...o });
 
-/** SHA-256 of every tensor of a module's state dict (a digest: equal means bit-identical). */
-function digest(m: nn.Module): string {
-  const h = createHash('sha256');
-  for (const [k, t] of Object.entries(m.stateDict())) {
-    const f = t.toFlat();
-    h.update(k).update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
-  }
-  return h.digest('hex');
-}
 
 /** The error `f` throws, which must be a NonFiniteError. */
 function nonFinite(f: () => unknown): NonFiniteError {

@@ -1,42 +1,16 @@
 // Reproducibility by construction: one seed decides everything, and a run stopped, saved, loaded
 // and continued is the same run, bit for bit (history, weights, optimizer state, RNG).
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Tensor } from '@minigan/tensor';
 import { GanRun, makeConfig, train, type HistoryRecord, type RunConfig } from '@minigan/gan';
+import { runFingerprint as fingerprint } from './digests.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'minigan-resume-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let dirs = 0;
 const freshDir = (): string => join(tmp, `run${dirs++}`);
-
-/**
- * A SHA-256 of a tensor's bytes: equal digests mean bit-identical floats (NaN payloads included).
- * A digest, not the bytes: vitest's deep equality walks a typed array element by element, which
- * takes over a minute for the course GAN's 2M weights and Adam moments.
- */
-const bytes = (t: Tensor): string => {
-  const f = t.toFlat();
-  return createHash('sha256').update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength)).digest('hex') + `:${f.length}`;
-};
-
-/** Everything that must match between two runs: both state dicts and both optimizers' tensors, as bytes. */
-function fingerprint(run: GanRun): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  for (const [k, t] of Object.entries(run.G.stateDict())) out[`G.${k}`] = bytes(t);
-  for (const [k, t] of Object.entries(run.D.stateDict())) out[`D.${k}`] = bytes(t);
-  for (const [name, opt] of [['optG', run.optG], ['optD', run.optD]] as const) {
-    for (const [i, st] of Object.entries(opt.stateDict().state)) {
-      for (const [k, v] of Object.entries(st)) out[`${name}.${i}.${k}`] = typeof v === 'number' ? v : bytes(v);
-    }
-  }
-  out.rng = JSON.stringify(run.rng.state());
-  out.step = run.step;
-  return out;
-}
 
 /** Exact comparison of two histories, field by field (Object.is: no tolerance, −0 ≠ +0). */
 function expectSameHistory(a: readonly HistoryRecord[], b: readonly HistoryRecord[]): void {

@@ -2,29 +2,10 @@
 // kernels or their JavaScript reference loops, and with every uninitialised output array
 // (T.allocEmpty) filled with NaN first, a seeded run gives a bit-identical history, final weights
 // and optimizer state.
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as T from '@minigan/tensor';
 import { GanRun, makeConfig, train, type HistoryRecord, type RunConfig } from '@minigan/gan';
-
-/** SHA-256 of a tensor's bytes (equal digests: bit-identical floats). */
-const digest = (t: T.Tensor): string => {
-  const f = t.toFlat();
-  return createHash('sha256').update(new Uint8Array(f.buffer, f.byteOffset, f.byteLength)).digest('hex');
-};
-
-/** Weights, buffers and optimizer tensors of a run, as digests. */
-function fingerprint(run: GanRun): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, t] of Object.entries(run.G.stateDict())) out[`G.${k}`] = digest(t);
-  for (const [k, t] of Object.entries(run.D.stateDict())) out[`D.${k}`] = digest(t);
-  for (const [name, opt] of [['optG', run.optG], ['optD', run.optD]] as const) {
-    for (const [i, st] of Object.entries(opt.stateDict().state)) {
-      for (const [k, v] of Object.entries(st)) out[`${name}.${i}.${k}`] = typeof v === 'number' ? v : digest(v);
-    }
-  }
-  return out;
-}
+import { runFingerprint as fingerprint } from './digests.ts';
 
 function expectSameHistory(a: readonly HistoryRecord[], b: readonly HistoryRecord[]): void {
   expect(a.length).toBe(b.length);
