@@ -254,6 +254,13 @@ function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float
  * followed by `kernels.addRowVector`, with one copy of each operand and of the result.
  */
 export function linearWasm(x: Float32Array, w: Float32Array, b: Float32Array | null, B: number, nIn: number, nOut: number, y: Float32Array): void {
+  linearInMemory(x, w, b, B, nIn, nOut, null, y);
+}
+
+/** `linearWasm` with an optional activation applied before the result leaves the wasm memory. */
+function linearInMemory(
+  x: Float32Array, w: Float32Array, b: Float32Array | null, B: number, nIn: number, nOut: number, act: FusedActivation | null, y: Float32Array,
+): void {
   const r = runtime();
   const ldc = roundUp(nOut, r.NR);
   const [xAt, wAt, bAt, cAt] = beginCall(need(x), need(w), need(b), roundUp(B, r.MR) * ldc);
@@ -263,6 +270,9 @@ export function linearWasm(x: Float32Array, w: Float32Array, b: Float32Array | n
   if (nIn === 0) f32().fill(0, c, c + B * ldc);
   else gemmInMemory(false, true, B, nOut, nIn, px, nIn, pw, nIn, c * 4, ldc, getThreads());
   if (b) r.ex.addRowVector(c * 4, B, nOut, ldc, pb);
+  // Element-wise over the whole padded block (the padding columns are never read back).
+  if (act?.kind === 'relu') r.ex.relu(c * 4, c * 4, B * ldc);
+  else if (act?.kind === 'leakyRelu') r.ex.leakyRelu(c * 4, c * 4, B * ldc, act.slope);
   copyOutRows(c, B, nOut, ldc, y);
 }
 
@@ -311,19 +321,7 @@ export type FusedActivation = { kind: 'relu' } | { kind: 'leakyRelu'; slope: num
 export function linearActWasm(
   x: Float32Array, w: Float32Array, b: Float32Array | null, B: number, nIn: number, nOut: number, act: FusedActivation, y: Float32Array,
 ): void {
-  const r = runtime();
-  const ldc = roundUp(nOut, r.NR);
-  const [xAt, wAt, bAt, cAt] = beginCall(need(x), need(w), need(b), roundUp(B, r.MR) * ldc);
-  const px = stageCopy(x, xAt!), pw = stageCopy(w, wAt!);
-  const pb = b ? stageCopy(b, bAt!) : 0;
-  const c = cAt!;
-  if (nIn === 0) f32().fill(0, c, c + B * ldc);
-  else gemmInMemory(false, true, B, nOut, nIn, px, nIn, pw, nIn, c * 4, ldc, getThreads());
-  if (b) r.ex.addRowVector(c * 4, B, nOut, ldc, pb);
-  // Element-wise over the whole padded block (the padding columns are never read back).
-  if (act.kind === 'relu') r.ex.relu(c * 4, c * 4, B * ldc);
-  else r.ex.leakyRelu(c * 4, c * 4, B * ldc, act.slope);
-  copyOutRows(c, B, nOut, ldc, y);
+  linearInMemory(x, w, b, B, nIn, nOut, act, y);
 }
 
 /**
