@@ -28,6 +28,9 @@ if (work !== 'course' && work !== 'toy2d') {
   process.exit(2);
 }
 
+// Piped into `head`, stop quietly when the reader goes away.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+
 if (values.threads !== undefined) T.setThreads(Number(values.threads));
 const b = makeGanBench(work);
 for (let i = 0; i < Number(values.warmup); i++) b.step();

@@ -180,13 +180,14 @@ function checkGradient(opts: StepOptions, model: UpdatePhase, m: nn.Module, norm
  * so it throws under either policy; the check keeps a bad state out of the next checkpoint.
  */
 function checkWeights(opts: StepOptions, model: UpdatePhase, m: nn.Module): void {
-  for (const [name, p] of m.namedParameters()) {
-    // One pass without branches (x − x is 0 exactly for a finite x; a SIMD pass in place for
-    // pinned weights: ~0.3 ms instead of ~4 ms a step for the course GAN's 2.1M weights), then
-    // the slow search only when something is wrong.
-    if (T.kernels.allFinite(p.value.toFlat())) continue;
-    const bad = T.firstNonFinite(p.value)!;
-    throw new NonFiniteError({ step: opts.step ?? 0, model, quantity: `${model}'s weight '${name}'`, value: bad.value, index: bad.index, afterUpdate: true });
+  // One pass over all weights (x − x is 0 exactly for a finite x; pinned weights are checked in
+  // place by the SIMD kernel, on all threads: ~0.3 ms a step for the course GAN's 2.1M weights
+  // instead of ~4 ms in JavaScript), then the slow search only when something is wrong.
+  const named = [...m.namedParameters()];
+  if (T.kernels.allFiniteAll(named.map(([, p]) => p.value.toFlat()))) return;
+  for (const [name, p] of named) {
+    const bad = T.firstNonFinite(p.value);
+    if (bad) throw new NonFiniteError({ step: opts.step ?? 0, model, quantity: `${model}'s weight '${name}'`, value: bad.value, index: bad.index, afterUpdate: true });
   }
 }
 

@@ -25,8 +25,8 @@ export const generatedPath = 'src/kernels/wasm-binary.ts';
 /**
  * asc's options: SIMD on (AS103 otherwise), the stub runtime and no assertions (no static data,
  * no imports but the memory), full optimisation. The memory is imported and shared (`threads`
- * enables shared memory; no atomic instruction is used): every thread instantiates the same
- * module on the same memory, and JS views of a shared memory are never detached when it grows.
+ * enables shared memory and the atomics with which threads share a job: gemmBlocks, rowJob):
+ * every thread instantiates the same module on the same memory, and JS views of a shared memory are never detached when it grows.
  * The maximum, 65536 pages = 4 GiB, is only reserved address space, not allocated.
  */
 export const ascOptions = [

@@ -1,6 +1,7 @@
 // The kernels of kernels/ops.ts (T.kernels): the WebAssembly SIMD path gives the JavaScript loop's
 // result bit for bit — on random data, at sizes around the SIMD width and the wasm threshold, and
-// on special values (±0, NaN, ±∞, subnormals, the largest floats).
+// on special values (±0, NaN, ±∞, subnormals, the largest floats) — on one thread and on two
+// (large kernels are then cut into rows that both threads take from).
 import { afterEach, describe, expect, it } from 'vitest';
 import * as T from '@minigan/tensor';
 
@@ -19,16 +20,26 @@ function finite(n: number, scale = 1): Float32Array {
   return rng.normal([n], 0, scale).data as Float32Array;
 }
 
-/** Runs fn under both backends on copies of its inputs; returns both outputs' bytes. */
+const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * Runs fn under both backends on copies of its inputs; returns both outputs' bytes. The wasm
+ * side also runs on two threads, which must give the same bytes as one.
+ */
 function both<R extends ArrayBufferView[]>(fn: () => R): [R, R] {
   T.setKernelBackend('js');
   const js = fn();
   T.setKernelBackend('wasm');
   const wasm = fn();
+  T.setThreads(2);
+  try {
+    const wasm2 = fn();
+    wasm.forEach((a, k) => expect(bytes(wasm2[k]!).equals(bytes(a)), `output ${k} differs between 1 and 2 threads`).toBe(true));
+  } finally {
+    T.setThreads(1);
+  }
   return [js, wasm];
 }
-
-const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 function expectSame(js: ArrayBufferView[], wasm: ArrayBufferView[], what: string): void {
   js.forEach((a, k) => expect(bytes(wasm[k]!).equals(bytes(a)), `${what}: output ${k} differs`).toBe(true));
@@ -122,7 +133,7 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     expectSame(js, wasm, `rows ${rows}×${n}`);
   });
 
-  it.each([[128, 128], [128, 1024], [64, 7], [3, 513], [256, 3]])('BatchNorm statistics, forward and backward over [%i, %i]', (N, C) => {
+  it.each([[128, 128], [128, 1024], [64, 7], [3, 513], [256, 3], [129, 301]])('BatchNorm statistics, forward and backward over [%i, %i]', (N, C) => {
     const x = finite(N * C, 3), g = finite(N * C, 1e-2);
     const gamma = finite(C), beta = finite(C);
     for (const affine of [true, false]) {
@@ -153,17 +164,66 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     }
   });
 
-  it.each([7, 1027, 16384 * 2 + 5])('Adam fused with the gradient norm over %i parameters: the update and the sequential sum of squares', (n) => {
-    const p0 = values(n).map((v) => (Number.isFinite(v) ? v : 0.5)), g = finite(n, 1e-2);
-    const [js, wasm] = both(() => {
-      const p = Float32Array.from(p0), m = new Float32Array(n), s = new Float32Array(n);
-      const sum = T.kernels.adamNormF32(p, g, m, s, { weightDecay: 0.01, beta1: 0.9, beta2: 0.999, bc2Sqrt: Math.sqrt(1 - 0.999), eps: 1e-8, negStepSize: -1e-3 / (1 - 0.9) }, 0.25);
-      return [p, m, s, Float64Array.of(sum)];
-    });
-    expectSame(js, wasm, `adamNorm n=${n}`);
+  it.each([7, 1027, 4099, 16384, 16384 * 2 + 5, 100_003])('sumSquares (the gradient norm\'s sum) follows its block and lane order, n = %i', (n) => {
+    const g = finite(n, 1e-2);
+    const [js, wasm] = both(() => [Float64Array.of(T.kernels.sumSquares(g, 0.25))]);
+    expectSame(js, wasm, `sumSquares n=${n}`);
+    // The definition, written out: blocks of 16384; in a block, lane j sums the squares of the
+    // elements at offsets ≡ j (mod 4); the block's sum is (s0 + s1) + (s2 + s3); blocks in order.
+    let want = 0.25;
+    for (let b0 = 0; b0 < n; b0 += T.kernels.NORM_BLOCK) {
+      const lane = [0, 0, 0, 0];
+      for (let k = b0; k < Math.min(n, b0 + T.kernels.NORM_BLOCK); k++) lane[(k - b0) % 4]! += g[k]! * g[k]!;
+      want += (lane[0]! + lane[1]!) + (lane[2]! + lane[3]!);
+    }
+    expect((wasm[0] as Float64Array)[0]).toBe(want);
+    // And it is the plain sum of squares up to rounding.
     let seq = 0.25;
     for (let k = 0; k < n; k++) seq += g[k]! * g[k]!;
-    expect((wasm[3] as Float64Array)[0]).toBe(seq);
+    expect(Math.abs(want - seq)).toBeLessThanOrEqual(seq * n * 2 ** -52);
+    // A NaN or an infinity anywhere makes it non-finite.
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const h = Float32Array.from(g);
+      h[n - 1] = bad;
+      expect(Number.isFinite(T.kernels.sumSquares(h))).toBe(false);
+    }
+  });
+
+  it.each([[7, 1027], [16384 * 2 + 5, 300], [200_000, 64]])('Adam with the gradient norm over pinned parameters (%i and %i) = sumSquares then adamF32, on 1 and 2 threads', (n1, n2) => {
+    const h = { weightDecay: 0.01, beta1: 0.9, beta2: 0.999, bc2Sqrt: Math.sqrt(1 - 0.999), eps: 1e-8, negStepSize: -1e-3 / (1 - 0.9) };
+    const p0 = [finite(n1), finite(n2)], g = [finite(n1, 1e-2), finite(n2, 1e-2)];
+    const pinned = (a: Float32Array) => {
+      const t = T.zeros([a.length], 'float32', { pinned: true });
+      (t.data as Float32Array).set(a);
+      return t.data as Float32Array;
+    };
+    // Reference: the JavaScript loops, parameter by parameter, on ordinary arrays.
+    T.setKernelBackend('js');
+    let want = 0;
+    const ref = [0, 1].map((k) => {
+      const p = Float32Array.from(p0[k]!), m = new Float32Array(p.length), s = new Float32Array(p.length);
+      want = T.kernels.sumSquares(g[k]!, want);
+      T.kernels.adamF32(p, g[k]!, m, s, h);
+      return [p, m, s];
+    });
+    T.setKernelBackend('wasm');
+    for (const threads of [1, 2]) {
+      T.setThreads(threads);
+      try {
+        const items = [0, 1].map((k) => ({ p: pinned(p0[k]!), g: g[k]!, m: pinned(new Float32Array(p0[k]!.length)), s: pinned(new Float32Array(p0[k]!.length)), h }));
+        const r = T.kernels.adamNormPinned(items)!;
+        expect(r).toEqual({ finite: true, sum: want });
+        items.forEach((it, k) => expectSame(ref[k]!, [it.p, it.m, it.s], `adam ${threads} thread(s), parameter ${k}`));
+        // A non-finite gradient: nothing moves.
+        const bad = Float32Array.from(g[1]!);
+        bad[n2 >> 1] = NaN;
+        const before = items.map((it) => [Float32Array.from(it.p), Float32Array.from(it.m), Float32Array.from(it.s)]);
+        expect(T.kernels.adamNormPinned([items[0]!, { ...items[1]!, g: bad }])).toEqual({ finite: false, sum: NaN });
+        items.forEach((it, k) => expectSame(before[k]!, [it.p, it.m, it.s], `adam skipped, parameter ${k}`));
+      } finally {
+        T.setThreads(1);
+      }
+    }
   });
 
   it('allFinite finds a NaN or an infinity anywhere', () => {
@@ -194,6 +254,30 @@ describe('float32 kernels: wasm = js bit for bit', () => {
       }
     }
     expect(T.kernels.allFinite(a)).toBe(true);
+  });
+
+  it('allFiniteAll checks pinned and ordinary arrays together, on 1 and 2 threads, and finds any bad element', () => {
+    const big = T.zeros([100_003], 'float32', { pinned: true }).toFlat() as Float32Array;
+    big.set(finite(100_003));
+    const small = T.zeros([5], 'float32', { pinned: true }).toFlat() as Float32Array;
+    const plain = finite(2000), wide = new Float64Array([1e300, -1e300]);
+    for (const threads of [1, 2]) {
+      T.setThreads(threads);
+      try {
+        expect(T.kernels.allFiniteAll([big, small, plain, wide])).toBe(true);
+        expect(T.kernels.allFiniteAll([])).toBe(true);
+        for (const [arr, at] of [[big, 0], [big, 16384], [big, 100_002], [small, 4], [plain, 1999]] as const) {
+          for (const bad of [NaN, Infinity, -Infinity]) {
+            const keep = arr[at]!;
+            arr[at] = bad;
+            expect(T.kernels.allFiniteAll([big, small, plain, wide]), `${bad} at ${at} of ${arr.length}`).toBe(false);
+            arr[at] = keep;
+          }
+        }
+      } finally {
+        T.setThreads(1);
+      }
+    }
   });
 
   it.each([7, 1027, 16384 * 2 + 5])('Adam over %i parameters, 3 steps, with and without weight decay', (n) => {

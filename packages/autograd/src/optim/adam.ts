@@ -74,18 +74,15 @@ export class Adam extends Optimizer {
   }
 
   /**
-   * `gradNorm` and `step()` in one pass when every parameter and gradient is float32: the
-   * gradients are first checked to be finite (a cheap pass in any order), then each parameter's
-   * update also adds its squared gradients to the norm's running sum, in the order `gradNorm`
-   * uses, so the norm is the same number and its sequential additions cost nothing extra.
+   * `gradNorm` and `step()` in one wasm session when every parameter and gradient is float32 and
+   * the parameters are pinned: the gradients are copied in once, their sum of squares taken in
+   * `gradNorm`'s order (the same number), and the update runs only if it is finite; both passes
+   * on all threads (T.kernels.adamNormPinned).
    */
   override stepIfFinite(): { gradNorm: number; stepped: boolean } {
-    const grads: T.Tensor[] = [];
     for (const p of this.params) {
       const g = p.grad;
-      if (g === null) continue;
-      if (!(p.value.data instanceof Float32Array) || g.dtype !== 'float32' || g.size !== p.size) return super.stepIfFinite();
-      grads.push(g);
+      if (g !== null && (!(p.value.data instanceof Float32Array) || g.dtype !== 'float32' || g.size !== p.size)) return super.stepIfFinite();
     }
     const [beta1, beta2] = this.betas;
     // Pinned parameters and moments (as Linear and this optimizer make them): one wasm session.
@@ -110,21 +107,8 @@ export class Adam extends Optimizer {
       }
       return { gradNorm: Math.sqrt(fused.sum), stepped: true };
     }
-    for (const g of grads) {
-      if (!T.kernels.allFinite(g.toFlat())) return { gradNorm: gradNorm(this.params), stepped: false };
-    }
-    let sum = 0;
-    this.params.forEach((param, i) => {
-      const v = this.views(i);
-      if (v === null) return;
-      const st = this.states[i] ??= { step: 0, expAvg: pinnedZerosLike(param.value), expAvgSq: pinnedZerosLike(param.value) };
-      st.step += 1;
-      const bc1 = 1 - beta1 ** st.step;
-      const bc2Sqrt = Math.sqrt(1 - beta2 ** st.step);
-      sum = T.kernels.adamNormF32(v.p as Float32Array, v.g as Float32Array, st.expAvg.data as Float32Array, st.expAvgSq.data as Float32Array,
-        { weightDecay: this.weightDecay, beta1, beta2, bc2Sqrt, eps: this.eps, negStepSize: -(this.lr / bc1) }, sum);
-    });
-    return { gradNorm: Math.sqrt(sum), stepped: true };
+    // Unpinned float32 storage: the norm, then the update, one parameter at a time.
+    return super.stepIfFinite();
   }
 
   stateDict(): OptimizerStateDict {

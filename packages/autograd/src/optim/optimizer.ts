@@ -115,16 +115,16 @@ export abstract class Optimizer {
 
 /**
  * The L2 norm of the gradients of `params` taken together: the squares summed in double, in
- * parameter order and each gradient's element order, from 0 (parameters without a gradient add
- * nothing). NaN or ∞ when any gradient element is.
+ * parameter order, each gradient in blocks (T.kernels.sumSquares: four running sums in a block,
+ * so the value does not depend on how many threads share the work), from 0; parameters without
+ * a gradient add nothing. NaN or ∞ when any gradient element is.
  */
 export function gradNorm(params: Iterable<Variable>): number {
   let s = 0;
   for (const p of params) {
     const g = p.grad;
     if (g === null) continue;
-    const d = g.toFlat();
-    for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+    s = T.kernels.sumSquares(g.toFlat(), s);
   }
   return Math.sqrt(s);
 }

@@ -13,6 +13,11 @@
 // Per-channel vectors (mean, invstd, varSum, sums, scale) are float64 arrays of C; γ and β are
 // float32 arrays of C (the caller passes ones and zeros when the layer has none: h·1 = h and
 // h + 0 are what the JavaScript expression computes without them).
+//
+// Matrices have a row stride `ld` (floats) ≥ C, so a kernel can work on a block of channels of a
+// wider matrix: a thread takes channels j … j + C of x [N, ld] (pointers offset by j), the
+// per-channel vectors offset likewise (see parallel.ts). Every channel's values are the same
+// whichever block it falls in.
 
 /** Loads floats p[j], p[j+1] as an f64x2. */
 @inline
@@ -26,9 +31,9 @@ function store2(p: usize, j: i32, v: v128): void {
   v128.store64_lane(p + (<usize>j << 2), f32x4.demote_f64x2_zero(v), 0);
 }
 
-/** Batch statistics of x [N, C]: mean, varSum (Σ of squared deviations) and invstd, each C doubles. */
-export function bnStats(x: usize, N: i32, C: i32, eps: f64, mean: usize, varSum: usize, invstd: usize): void {
-  const row = <usize>C << 2;
+/** Batch statistics of x [N, C] (row stride ld): mean, varSum (Σ of squared deviations) and invstd, each C doubles. */
+export function bnStats(x: usize, N: i32, C: i32, ld: i32, eps: f64, mean: usize, varSum: usize, invstd: usize): void {
+  const row = <usize>ld << 2;
   const dN = <f64>N;
   let j = 0;
   for (; j + 2 <= C; j += 2) {
@@ -61,9 +66,13 @@ export function bnStats(x: usize, N: i32, C: i32, eps: f64, mean: usize, varSum:
   }
 }
 
-/** y = float32(((x − mean)·invstd)·γ + β) over x [N, C] (y may be x). */
-export function bnForward(x: usize, y: usize, N: i32, C: i32, mean: usize, invstd: usize, gamma: usize, beta: usize): void {
-  const row = <usize>C << 2;
+/**
+ * y = float32(((x − mean)·invstd)·γ + β) over x [N, C] (row stride ld; y may be x), then, when
+ * `relu`, y = max(y, 0) on the float32 value exactly as the `relu` kernel does (NaN kept, −0 → +0).
+ */
+export function bnForward(x: usize, y: usize, N: i32, C: i32, ld: i32, mean: usize, invstd: usize, gamma: usize, beta: usize, relu: bool): void {
+  const row = <usize>ld << 2;
+  const zero = f32x4.splat(0);
   let j = 0;
   for (; j + 2 <= C; j += 2) {
     const o = <usize>j << 3;
@@ -71,7 +80,9 @@ export function bnForward(x: usize, y: usize, N: i32, C: i32, mean: usize, invst
     const ga = load2(gamma, j), be = load2(beta, j);
     for (let n = 0; n < N; n++) {
       const h = f64x2.mul(f64x2.sub(load2(x + <usize>n * row, j), mu), is);
-      store2(y + <usize>n * row, j, f64x2.add(f64x2.mul(h, ga), be));
+      let v = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(h, ga), be));
+      if (relu) v = v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v)));
+      v128.store64_lane(y + <usize>n * row + (<usize>j << 2), v, 0);
     }
   }
   for (; j < C; j++) {
@@ -81,7 +92,8 @@ export function bnForward(x: usize, y: usize, N: i32, C: i32, mean: usize, invst
     for (let n = 0; n < N; n++) {
       const p = <usize>n * row + (<usize>j << 2);
       const h = (<f64>load<f32>(x + p) - mu) * is;
-      store<f32>(y + p, <f32>(h * ga + be));
+      const v = <f32>(h * ga + be);
+      store<f32>(y + p, !relu || v > 0 || v != v ? v : 0);
     }
   }
 }
@@ -89,12 +101,13 @@ export function bnForward(x: usize, y: usize, N: i32, C: i32, mean: usize, invst
 /**
  * The backward pass: sumG and sumGX (C doubles each) always; dx [N, C] when dx ≠ 0, with batch
  * statistics when `batch`, else running ones (see the top of the file). `scale` is γ·invstd.
+ * g, x and dx have row stride ld.
  */
 export function bnBackward(
-  g: usize, x: usize, dx: usize, N: i32, C: i32, mean: usize, invstd: usize, scale: usize,
+  g: usize, x: usize, dx: usize, N: i32, C: i32, ld: i32, mean: usize, invstd: usize, scale: usize,
   batch: bool, sumG: usize, sumGX: usize,
 ): void {
-  const row = <usize>C << 2;
+  const row = <usize>ld << 2;
   const dN = f64x2.splat(<f64>N);
   let j = 0;
   for (; j + 2 <= C; j += 2) {

@@ -8,3 +8,5 @@ export * from './rows';
 export * from './batchnorm';
 export * from './binary';
 export * from './sigmoid';
+export * from './norm';
+export * from './parallel';

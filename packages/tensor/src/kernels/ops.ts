@@ -10,9 +10,15 @@
 // floats per instruction). Inputs that already live there (pinned arrays: parameters, optimizer
 // state) are read in place, and kernels never write into an input that is not their own copy,
 // except Adam, which updates its pinned state in place as it should.
+//
+// With more than one thread (setThreads), the large kernels — Adam and the gradient norm, the
+// BatchNorm passes, the sigmoid, the weights' finiteness check — are cut into rows of a table
+// (chunks of elements, blocks of channels) that all threads take from (runRowJob, threads.ts).
+// Every row gives the same values on any thread, so results do not depend on the thread count.
 import { fail } from '../errors.ts';
 import type { TypedArray } from '../tensor.ts';
-import { beginCall, f32, f64, pinnedOffset, runtime, wasmSimdAvailable } from './wasm-runtime.ts';
+import { getThreads, runRowJob } from './threads.ts';
+import { beginCall, f32, f64, i32, pinnedOffset, runtime, wasmSimdAvailable } from './wasm-runtime.ts';
 
 /** Which implementation the kernels of this file use: 'wasm' (default where it runs) or 'js'. */
 export type KernelBackend = 'wasm' | 'js';
@@ -62,6 +68,43 @@ function stage(...items: (Float32Array | Float64Array | number)[]): number[] {
   });
   return ptrs;
 }
+
+// ---------------------------------------------------------------- row tables (asm/assembly/parallel.ts)
+
+/** Kinds of rows, and the bytes of one row (16 words), as in asm/assembly/parallel.ts. */
+const ROW_ADAM = 1, ROW_SUMSQ = 2, ROW_SIGMOID = 3, ROW_BN_FORWARD = 4, ROW_BN_BACKWARD = 5, ROW_ALL_FINITE = 6;
+const ROW_BYTES = 64;
+
+/**
+ * Below this many elements a kernel runs on one thread: waking a worker costs from ~1 µs (it is
+ * spinning) to tens of µs, and 32K elements take 20–200 µs.
+ */
+const PARALLEL_MIN = 32768;
+/** Elements per row of an element-wise kernel's table. */
+const ELEMENT_CHUNK = 8192;
+/** Channels per row of a BatchNorm table (N·32 elements: ~10 µs of work at N = 128). */
+const BN_CHANNELS = 32;
+
+/** Threads for a kernel over n elements: all of them when n is large, else 1. */
+const threadsFor = (n: number) => (n >= PARALLEL_MIN ? getThreads() : 1);
+
+/** Writes the i32 words of row `i` of the table at byte `table`, from word `from` on. */
+function putWords(table: number, i: number, words: readonly number[], from = 0): void {
+  i32().set(words, (table >>> 2) + i * (ROW_BYTES >>> 2) + from);
+}
+
+/** Runs `n` elements of an element-wise kernel (`kind`, rows x, y, n) through a table on `threads` threads. */
+function elementRows(kind: number, px: number, py: number, n: number, table: number, threads: number): void {
+  const rows = Math.ceil(n / ELEMENT_CHUNK);
+  for (let i = 0; i < rows; i++) {
+    const k0 = i * ELEMENT_CHUNK;
+    putWords(table, i, [px + 4 * k0, py + 4 * k0, Math.min(ELEMENT_CHUNK, n - k0)]);
+  }
+  runRowJob(kind, table, rows, threads);
+}
+
+/** Floats a table of element-wise rows over n elements takes. */
+const elementTable = (n: number) => Math.ceil(n / ELEMENT_CHUNK) * (ROW_BYTES >>> 2);
 
 /** Copies n floats from byte pointer p of the memory into out. */
 function copyOut(p: number, out: Float32Array): void {
@@ -146,8 +189,11 @@ export function leakyReluBackward(g: TypedArray, x: TypedArray, dx: TypedArray, 
 export function sigmoid(x: TypedArray, y: TypedArray): void {
   const n = x.length;
   if (useWasm(n, x) && y instanceof Float32Array) {
-    const [px, py] = stage(x, 4 * n);
-    runtime().ex.sigmoid(px!, py!, n);
+    // ~6 ns an element (a careful e^x): worth sharing between threads.
+    const threads = threadsFor(n);
+    const [px, py, tab] = stage(x, 4 * n, threads > 1 ? 4 * elementTable(n) : 0);
+    if (threads > 1) elementRows(ROW_SIGMOID, px!, py!, n, tab!, threads);
+    else runtime().ex.sigmoid(px!, py!, n);
     copyOut(py!, y);
     return;
   }
@@ -215,7 +261,7 @@ export function sumRows(x: TypedArray, rows: number, n: number, out: TypedArray)
 export function bnStats(x: TypedArray, N: number, C: number, eps: number, mean: Float64Array, varSum: Float64Array, invstd: Float64Array): void {
   if (useWasm(N * C, x)) {
     const [px, pm, pv, pi] = stage(x.subarray(0, N * C), 8 * C, 8 * C, 8 * C);
-    runtime().ex.bnStats(px!, N, C, eps, pm!, pv!, pi!);
+    runtime().ex.bnStats(px!, N, C, C, eps, pm!, pv!, pi!);
     const h = f64();
     mean.set(h.subarray(pm! >>> 3, (pm! >>> 3) + C));
     varSum.set(h.subarray(pv! >>> 3, (pv! >>> 3) + C));
@@ -239,9 +285,8 @@ export function bnForward(
 ): void {
   if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
     // A missing γ or β is ones or zeros: h·1 = h and h + 0 are what the loop below computes.
-    const [px, py, pg, pb, pm, pi] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), mean, invstd);
-    runtime().ex.bnForward(px!, py!, N, C, pm!, pi!, pg!, pb!);
-    if (thenRelu) runtime().ex.relu(py!, py!, N * C);
+    const [px, py, pg, pb, pm, pi, tab] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), mean, invstd, bnTable(C));
+    bnForwardRows(px!, py!, N, C, 0, pm!, 0, pi!, pg!, pb!, thenRelu, tab!);
     copyOut(py!, y.subarray(0, N * C));
     return;
   }
@@ -274,13 +319,24 @@ export function bnBackward(
   reluY: TypedArray | null = null,
 ): void {
   if (useWasm(N * C, g) && x instanceof Float32Array && (dx === null || dx instanceof Float32Array) && (reluY === null || reluY instanceof Float32Array)) {
-    const [pg0, py, pg1, px, pd, pm, pi, ps, psg, psgx] = stage(g.subarray(0, N * C), reluY ? reluY.subarray(0, N * C) : 0, reluY ? 4 * N * C : 0,
-      x.subarray(0, N * C), dx ? 4 * N * C : 0, mean, invstd, scale, 8 * C, 8 * C);
+    const [pg0, py, pg1, px, pd, pm, pi, ps, psg, psgx, tab] = stage(g.subarray(0, N * C), reluY ? reluY.subarray(0, N * C) : 0, reluY ? 4 * N * C : 0,
+      x.subarray(0, N * C), dx ? 4 * N * C : 0, mean, invstd, scale, 8 * C, 8 * C, bnTable(C));
     const ex = runtime().ex;
     // A ReLU after the normalisation: its backward first (g where the output y > 0, else 0).
     if (reluY) ex.reluBackward(pg0!, py!, pg1!, N * C);
     const pg = reluY ? pg1! : pg0!;
-    ex.bnBackward(pg, px!, dx ? pd! : 0, N, C, pm!, pi!, ps!, batch ? 1 : 0, psg!, psgx!);
+    const threads = threadsFor(N * C);
+    if (threads > 1) {
+      // Blocks of channels: row i takes channels c0 … c0 + 32 of every matrix and vector.
+      const rows = Math.ceil(C / BN_CHANNELS);
+      for (let i = 0; i < rows; i++) {
+        const c0 = i * BN_CHANNELS, f = 4 * c0, d = 8 * c0;
+        putWords(tab!, i, [pg + f, px! + f, dx ? pd! + f : 0, N, Math.min(BN_CHANNELS, C - c0), C, pm! + d, pi! + d, ps! + d, batch ? 1 : 0, psg! + d, psgx! + d]);
+      }
+      runRowJob(ROW_BN_BACKWARD, tab!, rows, threads);
+    } else {
+      ex.bnBackward(pg, px!, dx ? pd! : 0, N, C, C, pm!, pi!, ps!, batch ? 1 : 0, psg!, psgx!);
+    }
     const h = f64();
     sumG.set(h.subarray(psg! >>> 3, (psg! >>> 3) + C));
     sumGX.set(h.subarray(psgx! >>> 3, (psgx! >>> 3) + C));
@@ -316,6 +372,34 @@ export function bnBackward(
   }
 }
 
+/** Bytes of a BatchNorm row table over C channels (none when the kernel will run on one thread). */
+const bnTable = (C: number) => Math.ceil(C / BN_CHANNELS) * ROW_BYTES;
+
+/**
+ * BatchNorm's forward in the wasm memory (byte pointers): batch statistics first when `pv` (the
+ * varSum vector) is not 0, then y = ((x − mean)·invstd)·γ + β and the fused ReLU; on all threads
+ * for large inputs, each taking blocks of channels (rows of `tab`).
+ */
+function bnForwardRows(
+  px: number, py: number, N: number, C: number, eps: number, pm: number, pv: number, pi: number, pg: number, pb: number,
+  relu: boolean, tab: number,
+): void {
+  const threads = threadsFor(N * C);
+  if (threads <= 1) {
+    const ex = runtime().ex;
+    if (pv !== 0) ex.bnStats(px, N, C, C, eps, pm, pv, pi);
+    ex.bnForward(px, py, N, C, C, pm, pi, pg, pb, relu ? 1 : 0);
+    return;
+  }
+  const rows = Math.ceil(C / BN_CHANNELS);
+  for (let i = 0; i < rows; i++) {
+    const c0 = i * BN_CHANNELS, f = 4 * c0, d = 8 * c0;
+    putWords(tab, i, [px + f, py + f, N, Math.min(BN_CHANNELS, C - c0), C, pm + d, pv === 0 ? 0 : pv + d, pi + d, pg + f, pb + f, relu ? 1 : 0, pv === 0 ? 0 : 1]);
+    f64()[(tab + i * ROW_BYTES + 56) >>> 3] = eps;
+  }
+  runRowJob(ROW_BN_FORWARD, tab, rows, threads);
+}
+
 /**
  * Training-mode forward: `bnStats` then `bnForward` with those statistics (and the fused ReLU if
  * `thenRelu`), in one session of the wasm memory (x copied in once).
@@ -325,11 +409,8 @@ export function bnForwardBatch(
   gamma: TypedArray | null, beta: TypedArray | null, thenRelu = false,
 ): void {
   if (useWasm(N * C, x) && y instanceof Float32Array && (gamma === null || gamma instanceof Float32Array) && (beta === null || beta instanceof Float32Array)) {
-    const [px, py, pg, pb, pm, pv, pi] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), 8 * C, 8 * C, 8 * C);
-    const ex = runtime().ex;
-    ex.bnStats(px!, N, C, eps, pm!, pv!, pi!);
-    ex.bnForward(px!, py!, N, C, pm!, pi!, pg!, pb!);
-    if (thenRelu) ex.relu(py!, py!, N * C);
+    const [px, py, pg, pb, pm, pv, pi, tab] = stage(x.subarray(0, N * C), 4 * N * C, gamma ?? new Float32Array(C).fill(1), beta ?? new Float32Array(C), 8 * C, 8 * C, 8 * C, bnTable(C));
+    bnForwardRows(px!, py!, N, C, eps, pm!, pv!, pi!, pg!, pb!, thenRelu, tab!);
     const h = f64();
     mean.set(h.subarray(pm! >>> 3, (pm! >>> 3) + C));
     varSum.set(h.subarray(pv! >>> 3, (pv! >>> 3) + C));
@@ -420,35 +501,45 @@ export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, s: Fl
   }
 }
 
+// ---------------------------------------------------------------- the gradient norm's sum of squares
+
 /**
- * `adamF32` fused with the gradient norm's running sum: returns sum + Σ_k g_k², the squares (in
- * double) added one by one in k order — the value a plain sequential loop gives. The gradients
- * must all be finite (see `allFinite`): the update is in place.
+ * Elements per block of the norm's sum (see `sumSquares`). Part of the definition of the value,
+ * not a tuning knob: changing it changes the last bits of every gradient norm.
  */
-export function adamNormF32(p: Float32Array, g: Float32Array, m: Float32Array, s: Float32Array, h: AdamStepF32, sum: number): number {
-  const fr = Math.fround;
-  const wd = fr(h.weightDecay), b1 = fr(h.beta1), b2 = fr(h.beta2), omb1 = fr(1 - h.beta1), omb2 = fr(1 - h.beta2);
-  const bc2s = fr(h.bc2Sqrt), e = fr(h.eps), negStep = fr(h.negStepSize);
-  const n = p.length;
-  if (backend === 'wasm' && n >= WASM_MIN) {
-    const ex = runtime().ex;
-    const c = Math.min(n, ADAM_CHUNK);
-    const [ap, ag, am, as] = beginCall(c, c, c, c);
-    let acc = sum;
-    for (let k0 = 0; k0 < n; k0 += ADAM_CHUNK) {
-      const k1 = Math.min(n, k0 + ADAM_CHUNK);
-      const pp = chunkPtr(p, k0, k1, ap!), pg = chunkPtr(g, k0, k1, ag!);
-      const pm = chunkPtr(m, k0, k1, am!), ps = chunkPtr(s, k0, k1, as!);
-      acc = ex.adamNorm(pp, pg, pm, ps, k1 - k0, wd, b1, b2, omb1, omb2, bc2s, e, negStep, acc);
-      if (pinnedOffset(p) < 0) copyOut(pp, p.subarray(k0, k1));
-      if (pinnedOffset(m) < 0) copyOut(pm, m.subarray(k0, k1));
-      if (pinnedOffset(s) < 0) copyOut(ps, s.subarray(k0, k1));
-    }
+export const NORM_BLOCK = 16384;
+
+/**
+ * acc + Σ a_k² in double, in a fixed order that lets threads share the work: a is cut into
+ * blocks of NORM_BLOCK elements; in a block, lane j (0 … 3) adds the squares of its elements
+ * j, j + 4, j + 8, … from +0, the block's sum is (s₀ + s₁) + (s₂ + s₃), and the block sums are
+ * added to acc in order. The wasm kernel (asm/assembly/norm.ts) does the same additions. NaN or
+ * ∞ when any element is (a float32 squared cannot overflow a double).
+ */
+export function sumSquares(a: TypedArray, acc = 0): number {
+  const n = a.length;
+  if (useWasm(n, a)) {
+    const rows = Math.ceil(n / NORM_BLOCK);
+    const [pa, tab] = stage(a, rows * ROW_BYTES);
+    for (let i = 0; i < rows; i++) putWords(tab!, i, [pa! + 4 * i * NORM_BLOCK, Math.min(NORM_BLOCK, n - i * NORM_BLOCK)]);
+    runRowJob(ROW_SUMSQ, tab!, rows, threadsFor(n));
+    const h = f64();
+    for (let i = 0; i < rows; i++) acc += h[(tab! + i * ROW_BYTES + 56) >>> 3]!;
     return acc;
   }
-  let acc = sum;
-  for (let k = 0; k < n; k++) { const d = g[k]!; acc += d * d; }
-  adamF32(p, g, m, s, h);
+  for (let b0 = 0; b0 < n; b0 += NORM_BLOCK) {
+    const b1 = Math.min(n, b0 + NORM_BLOCK);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let k = b0;
+    for (; k + 4 <= b1; k += 4) {
+      const x0 = a[k]!, x1 = a[k + 1]!, x2 = a[k + 2]!, x3 = a[k + 3]!;
+      s0 += x0 * x0; s1 += x1 * x1; s2 += x2 * x2; s3 += x3 * x3;
+    }
+    if (k < b1) s0 += a[k]! * a[k]!;
+    if (k + 1 < b1) s1 += a[k + 1]! * a[k + 1]!;
+    if (k + 2 < b1) s2 += a[k + 2]! * a[k + 2]!;
+    acc += (s0 + s1) + (s2 + s3);
+  }
   return acc;
 }
 
@@ -462,29 +553,50 @@ export interface AdamItemF32 {
 }
 
 /**
- * Adam over several parameters whose values and moments are pinned, with the gradient norm: all
- * gradients are copied into the kernels' memory first and checked for NaN and ∞ there (a SIMD
- * pass); if one is not finite nothing is updated and `finite` is false; else each parameter is
- * updated in place by `adamNorm` (squares added in parameter order, then element order), and
- * `sum` is the norm's sum of squares. Returns null when the wasm path does not apply (the
- * caller then uses `allFinite` and `adamNormF32` one parameter at a time).
+ * Adam over several parameters whose values and moments are pinned, with the gradient norm: the
+ * gradients are copied into the kernels' memory, their sum of squares taken (`sumSquares`' order,
+ * parameter after parameter); if it is not finite, some gradient holds a NaN or ∞ and nothing is
+ * updated (`finite` false); else every parameter is updated in place and `sum` is the sum of
+ * squares. Both passes run in chunks of NORM_BLOCK elements on all threads. Returns null when the
+ * wasm path does not apply (the caller then takes `sumSquares` and `adamF32` one parameter at a time).
  */
 export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean; sum: number } | null {
   if (backend !== 'wasm' || items.length === 0) return null;
   for (const it of items) {
     if (pinnedOffset(it.p) < 0 || pinnedOffset(it.m) < 0 || pinnedOffset(it.s) < 0 || !(it.g instanceof Float32Array)) return null;
   }
-  const at = beginCall(...items.map((it) => it.g.length));
+  const chunks = items.map((it) => Math.ceil(it.g.length / NORM_BLOCK));
+  const rows = chunks.reduce((a, b) => a + b, 0);
+  const total = items.reduce((a, it) => a + it.g.length, 0);
+  const at = beginCall(...items.map((it) => it.g.length), rows * (ROW_BYTES >>> 2), rows * (ROW_BYTES >>> 2));
   const heap = f32();
   items.forEach((it, k) => heap.set(it.g, at[k]!));
-  const ex = runtime().ex;
-  for (let k = 0; k < items.length; k++) if (!ex.allFinite(at[k]! * 4, items[k]!.g.length)) return { finite: false, sum: NaN };
-  let sum = 0;
+  const sq = at[items.length]! * 4, tab = at[items.length + 1]! * 4;
+  const threads = threadsFor(total);
+  // Pass 1: the sum of squares, block by block (read only).
+  let r = 0;
   items.forEach((it, k) => {
-    const fr = Math.fround, h = it.h;
-    sum = ex.adamNorm(pinnedOffset(it.p), at[k]! * 4, pinnedOffset(it.m), pinnedOffset(it.s), it.p.length,
-      fr(h.weightDecay), fr(h.beta1), fr(h.beta2), fr(1 - h.beta1), fr(1 - h.beta2), fr(h.bc2Sqrt), fr(h.eps), fr(h.negStepSize), sum);
+    for (let c = 0; c < chunks[k]!; c++, r++) putWords(sq, r, [at[k]! * 4 + 4 * c * NORM_BLOCK, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
   });
+  runRowJob(ROW_SUMSQ, sq, rows, threads);
+  const h64 = f64();
+  let sum = 0;
+  for (let i = 0; i < rows; i++) sum += h64[(sq + i * ROW_BYTES + 56) >>> 3]!;
+  if (!Number.isFinite(sum)) return { finite: false, sum: NaN };
+  // Pass 2: the update, the same chunks (hyper-parameters rounded to float32 as they are stored).
+  const hf = f32();
+  r = 0;
+  items.forEach((it, k) => {
+    const h = it.h;
+    const hyper = [h.weightDecay, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.bc2Sqrt, h.eps, h.negStepSize];
+    const pp = pinnedOffset(it.p), pm = pinnedOffset(it.m), ps = pinnedOffset(it.s), pg = at[k]! * 4;
+    for (let c = 0; c < chunks[k]!; c++, r++) {
+      const o = 4 * c * NORM_BLOCK;
+      putWords(tab, r, [pp + o, pg + o, pm + o, ps + o, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
+      hf.set(hyper, ((tab + r * ROW_BYTES) >>> 2) + 5);
+    }
+  });
+  runRowJob(ROW_ADAM, tab, rows, threads);
   return { finite: true, sum };
 }
 
@@ -508,4 +620,29 @@ export function allFinite(a: TypedArray): boolean {
   }
   for (; i < n; i++) { const x = a[i]!; s0 += x - x; }
   return s0 + s1 + s2 + s3 === 0;
+}
+
+/**
+ * Whether every element of every array is finite: `allFinite` over each, with the pinned float32
+ * ones (parameters) checked in place in chunks on all threads.
+ */
+export function allFiniteAll(arrays: readonly TypedArray[]): boolean {
+  const pinned: Float32Array[] = [];
+  for (const a of arrays) {
+    if (backend === 'wasm' && a instanceof Float32Array && a.length > 0 && pinnedOffset(a) >= 0) pinned.push(a);
+    else if (!allFinite(a)) return false;
+  }
+  if (pinned.length === 0) return true;
+  const total = pinned.reduce((s, a) => s + a.length, 0);
+  const chunks = pinned.map((a) => Math.ceil(a.length / NORM_BLOCK));
+  const rows = chunks.reduce((a, b) => a + b, 0);
+  const [tab] = stage(rows * ROW_BYTES);
+  let r = 0;
+  pinned.forEach((a, k) => {
+    for (let c = 0; c < chunks[k]!; c++, r++) putWords(tab!, r, [pinnedOffset(a) + 4 * c * NORM_BLOCK, Math.min(NORM_BLOCK, a.length - c * NORM_BLOCK)]);
+  });
+  runRowJob(ROW_ALL_FINITE, tab!, rows, threadsFor(total));
+  const w = i32();
+  for (let i = 0; i < rows; i++) if (w[((tab! + i * ROW_BYTES) >>> 2) + 15] !== 1) return false;
+  return true;
 }

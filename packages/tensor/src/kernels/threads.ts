@@ -2,31 +2,41 @@
 // or `MINIGAN_THREADS` in the environment — and is 1 by default, so nothing depends on the machine.
 //
 // Each worker instantiates the kernels module on the main thread's shared memory and waits for
-// jobs in its control slot. A matmul is one shared job (the job area, slot 0): C is cut into
-// blocks that write disjoint parts, and the main thread and every worker that wakes in time claim
-// blocks until none is left (gemmBlocks in asm/assembly/gemm.ts); the main thread then waits for
-// the threads still inside. Blocking is allowed in Node's main thread (Atomics.wait), so every
-// operation stays synchronous; a worker the OS runs late just finds no block left.
+// a wake-up in its control slot. Work is a shared job: a matmul (slot 0: C is cut into blocks
+// that write disjoint parts, gemmBlocks in asm/assembly/gemm.ts), or a table of kernel calls (slot
+// MAX_THREADS: Adam's chunks, BatchNorm's blocks of channels, …, rowJob in
+// asm/assembly/parallel.ts). The main thread opens the job, wakes the workers and works on it
+// itself; each thread claims blocks or rows until none is left; the main thread then closes the
+// job and waits for the threads still inside. A woken worker joins whichever job is open (so a
+// worker the OS runs late never runs a job it was not meant for: it finds the job closed, or
+// joins the next one properly). Blocking is allowed in Node's main thread (Atomics.wait), so
+// every operation stays synchronous.
 //
 // A control slot (SLOT_BYTES at byte w·SLOT_BYTES, as Int32 indices):
 //   0 seq    the job number; the main thread bumps it to post a job
 //   1 done   the worker sets it to seq when the job is finished (for diagnostics: a shared job
 //            tracks who is inside itself)
-//   2 op     which kernel (OP_*)
+//   2 op     OP_JOIN (join the open job) or OP_EXIT
 //   3 state  0 starting, 1 ready, 2 failed (the message is at byte 256 of the slot, UTF-8)
 //   4 …      integer arguments
-// Slot 0 is not a worker's: it is the shared matmul job (see gemmBlocks).
+// Slots 0 and MAX_THREADS are not a worker's: they are the shared jobs.
 // Waiting spins for a short while first: a job often follows the last one within microseconds,
 // and waking a sleeping thread costs tens of microseconds.
 //
 // Workers are unref'd, so they never keep a process alive; `setThreads(1)` ends them.
 import { Worker } from 'node:worker_threads';
 import { fail } from '../errors.ts';
-import { MAX_THREADS, SLOT_BYTES, runtime } from './wasm-runtime.ts';
+import { MAX_THREADS, SLOT_BYTES, runtime, scratchOf } from './wasm-runtime.ts';
 
 /** Job codes a worker understands (the switch in `workerSource`). */
-export const OP_GEMM_BLOCKS = 1;
+export const OP_JOIN = 1;
 const OP_EXIT = 99;
+
+/** Byte address of the shared matmul job (gemmBlocks) and of the shared row job (rowJob). */
+export const GEMM_JOB_AT = 0;
+export const ROW_JOB_AT = MAX_THREADS * SLOT_BYTES;
+/** Bit 16 of a job's state word: the job is open (the low 16 bits count the threads inside). */
+export const JOB_OPEN = 1 << 16;
 
 const SEQ = 0, DONE = 1, OP = 2, STATE = 3, ARGS = 4;
 const MAX_ARGS = 24;
@@ -36,7 +46,7 @@ const SPIN = 20000;
 const TIMEOUT_MS = 120_000;
 
 // The worker's program (plain JavaScript: the worker loads no TypeScript). `gemmBlocks` gets the
-// job's address and the thread's own packing scratch.
+// job's address and the thread's own packing scratch (the job's first argument).
 const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, slot } = workerData;
@@ -55,7 +65,7 @@ for (;;) {
   if (op === ${OP_EXIT}) break;
   try {
     switch (op) {
-      case ${OP_GEMM_BLOCKS}: ex.gemmBlocks(c[a], c[a + 1]); break;
+      case ${OP_JOIN}: ex.gemmBlocks(${GEMM_JOB_AT}, c[a]); ex.rowJob(${ROW_JOB_AT}); break;
       default: throw new Error('unknown job ' + op);
     }
   } catch (e) {
@@ -181,4 +191,32 @@ if (env !== undefined && env !== '') {
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) fail('MINIGAN_THREADS', `expected an integer from 1 to ${MAX_THREADS}, got '${env}'`);
   threads = n;
+}
+
+let rowJobView: Int32Array | null = null;
+
+/**
+ * Runs `rows` rows of a table of kernel calls (kind and layout: asm/assembly/parallel.ts; the
+ * table at byte `table`) on `threads` threads: this one and threads − 1 workers claim rows until
+ * none is left. Every row gives the same values on any thread, so the result does not depend on
+ * the thread count.
+ */
+export function runRowJob(kind: number, table: number, rows: number, threads: number): void {
+  const r = runtime();
+  const T = Math.min(threads, rows);
+  if (T <= 1) {
+    r.ex.runRows(kind, table, 0, rows);
+    return;
+  }
+  const J = (rowJobView ??= new Int32Array(r.memory.buffer, ROW_JOB_AT, SLOT_BYTES / 4));
+  J[1] = 0;
+  J[2] = rows;
+  J[3] = kind;
+  J[4] = table;
+  Atomics.store(J, 0, JOB_OPEN);
+  for (let t = 1; t < T; t++) post(t, OP_JOIN, [scratchOf(t)]);
+  r.ex.rowJob(ROW_JOB_AT);
+  Atomics.and(J, 0, ~JOB_OPEN);
+  waitZero(J, 0, 0xffff, 'a parallel kernel');
+  checkWorkers();
 }

@@ -4,7 +4,7 @@
 // on a worker sees the operands the main thread copied in.
 //
 // Memory layout, in bytes:
-//   [0, CONTROL_BYTES)                      control block: one slot per worker (threads.ts)
+//   [0, CONTROL_BYTES)                      control block: one slot per worker and the shared jobs (threads.ts)
 //   [CONTROL_BYTES, + MAX_THREADS·scratch)  gemm packing scratch, one per thread (0 = main)
 //   [heapBase, …)                           blocks, given out first-fit from a free list:
 //     - the workspace: operands and results of the current call (`beginCall` places them); it
@@ -29,7 +29,6 @@ export interface KernelExports {
   ): void;
   gemmBlocks(job: number, work: number): void;
   adam(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number): void;
-  adamNorm(p: number, g: number, m: number, s: number, n: number, wd: number, b1: number, b2: number, omb1: number, omb2: number, bc2s: number, eps: number, negStep: number, sum: number): number;
   relu(x: number, y: number, n: number): void;
   allFinite(x: number, n: number): number;
   expScalar(x: number): number;
@@ -43,9 +42,12 @@ export interface KernelExports {
   leakyReluBackward(g: number, x: number, dx: number, n: number, slope: number): void;
   addRowVector(y: number, rows: number, n: number, ldy: number, b: number): void;
   sumRows(x: number, rows: number, n: number, ldx: number, acc: number, out: number): void;
-  bnStats(x: number, N: number, C: number, eps: number, mean: number, varSum: number, invstd: number): void;
-  bnForward(x: number, y: number, N: number, C: number, mean: number, invstd: number, gamma: number, beta: number): void;
-  bnBackward(g: number, x: number, dx: number, N: number, C: number, mean: number, invstd: number, scale: number, batch: number, sumG: number, sumGX: number): void;
+  bnStats(x: number, N: number, C: number, ld: number, eps: number, mean: number, varSum: number, invstd: number): void;
+  bnForward(x: number, y: number, N: number, C: number, ld: number, mean: number, invstd: number, gamma: number, beta: number, relu: number): void;
+  bnBackward(g: number, x: number, dx: number, N: number, C: number, ld: number, mean: number, invstd: number, scale: number, batch: number, sumG: number, sumGX: number): void;
+  sumSquares(x: number, n: number): number;
+  runRows(kind: number, table: number, from: number, to: number): void;
+  rowJob(job: number): void;
 }
 
 const PAGE = 65536;
@@ -56,8 +58,11 @@ const MAX_BYTES = MAX_PAGES * PAGE;
 export const MAX_THREADS = 16;
 /** Bytes of one worker's control slot (threads.ts). */
 export const SLOT_BYTES = 512;
-/** Bytes of the control block: slots for workers 1 … MAX_THREADS − 1 (slot 0 is unused). */
-export const CONTROL_BYTES = MAX_THREADS * SLOT_BYTES;
+/**
+ * Bytes of the control block: slot 0 is the shared matmul job, slots 1 … MAX_THREADS − 1 the
+ * workers', slot MAX_THREADS the shared row job (threads.ts).
+ */
+export const CONTROL_BYTES = (MAX_THREADS + 1) * SLOT_BYTES;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -98,6 +103,7 @@ interface Runtime {
 let rt: Runtime | undefined;
 let heap32 = new Float32Array(0);
 let heap64 = new Float64Array(0);
+let heapI32 = new Int32Array(0);
 
 /** The module, memory and exports, made on first use (a synchronous compile: the module is small). */
 export function runtime(): Runtime {
@@ -140,6 +146,13 @@ export function f64(): Float64Array {
   const buf = runtime().memory.buffer;
   if (heap64.buffer !== buf) heap64 = new Float64Array(buf);
   return heap64;
+}
+
+/** An int32 view of the whole memory as it is now (see f32). */
+export function i32(): Int32Array {
+  const buf = runtime().memory.buffer;
+  if (heapI32.buffer !== buf) heapI32 = new Int32Array(buf);
+  return heapI32;
 }
 
 // ---------------------------------------------------------------- blocks

@@ -12,7 +12,7 @@ import { fail } from '../errors.ts';
 import { registerMatmulBackend, setMatmulBackend } from '../matmul.ts';
 import type { TypedArray } from '../tensor.ts';
 import { gemmBlocked, type GemmBackend } from './gemm.ts';
-import { OP_GEMM_BLOCKS, checkWorkers, getThreads, post, waitZero } from './threads.ts';
+import { GEMM_JOB_AT, JOB_OPEN, OP_JOIN, checkWorkers, getThreads, post, waitZero } from './threads.ts';
 import { SLOT_BYTES, beginCall, f32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
 
 export { wasmSimdAvailable };
@@ -96,14 +96,11 @@ function gemmInMemory(
   }
 }
 
-/** The shared matmul job: slot 0 of the control block (see gemmBlocks in asm/assembly/gemm.ts). */
-const JOB_AT = 0;
-const JOB_OPEN = 1 << 16;
 /** Most blocks one job can list (its boundaries fill the rest of the 512-byte slot). */
 const MAX_BLOCKS = 100;
 
 let jobView: Int32Array | null = null;
-const job = () => (jobView ??= new Int32Array(runtime().memory.buffer, JOB_AT, SLOT_BYTES / 4));
+const job = () => (jobView ??= new Int32Array(runtime().memory.buffer, GEMM_JOB_AT, SLOT_BYTES / 4));
 
 /**
  * Below this many multiply-adds a product is cut into T equal blocks, not 2T: each extra block
@@ -151,8 +148,8 @@ function gemmSplit(
   J[9] = a; J[10] = lda; J[11] = b; J[12] = ldb; J[13] = c; J[14] = ldc;
   bounds.forEach((x, i) => { J[16 + i] = x; });
   Atomics.store(J, 0, JOB_OPEN); // open, nobody inside yet
-  for (let t = 1; t < T; t++) post(t, OP_GEMM_BLOCKS, [JOB_AT, scratchOf(t)]);
-  r.ex.gemmBlocks(JOB_AT, scratchOf(0));
+  for (let t = 1; t < T; t++) post(t, OP_JOIN, [scratchOf(t)]);
+  r.ex.gemmBlocks(GEMM_JOB_AT, scratchOf(0));
   // Close the job (a worker waking now stays out) and wait for the workers still computing.
   Atomics.and(J, 0, ~JOB_OPEN);
   waitZero(J, 0, 0xffff, 'matmul');
