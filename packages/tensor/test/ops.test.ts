@@ -66,6 +66,19 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     expectSame(js, wasm, `binary n=${n}`);
   });
 
+  it.each([1027, 32768])('add, sub, mul into a pinned tensor (written in place, also when it is an operand), n = %i', (n) => {
+    const a0 = values(n), b0 = values(n);
+    const [js, wasm] = both(() => {
+      const out = T.zeros([n], 'float32', { pinned: true }), acc = T.zeros([n], 'float32', { pinned: true });
+      (acc.data as Float32Array).set(a0);
+      T.add_(out, T.tensor(a0, [n]), T.tensor(b0, [n]));
+      T.mul_(acc, acc, T.tensor(b0, [n])); // acc ← acc · b
+      T.sub_(acc, acc, out); // acc ← acc − out
+      return [Float32Array.from(out.data as Float32Array), Float32Array.from(acc.data as Float32Array)];
+    });
+    expectSame(js, wasm, `pinned binary n=${n}`);
+  });
+
   it('the kernels\' exp (fdlibm) is Math.exp bit for bit, on 2 million arguments and the edge cases', () => {
     const special = [0, -0, 1, -1, Math.LN2 / 2, -Math.LN2 / 2, 1.5 * Math.LN2, -1.5 * Math.LN2, 2 ** -28, -(2 ** -28), 2 ** -30,
       -700, -708.39, -709, -745.13, -745.2, -1000, 709.78, 710, Infinity, -Infinity, NaN, 1e-310, -1e-310, 5e-324];
@@ -210,7 +223,8 @@ describe('float32 kernels: wasm = js bit for bit', () => {
     for (const threads of [1, 2]) {
       T.setThreads(threads);
       try {
-        const items = [0, 1].map((k) => ({ p: pinned(p0[k]!), g: g[k]!, m: pinned(new Float32Array(p0[k]!.length)), s: pinned(new Float32Array(p0[k]!.length)), h }));
+        // The first gradient pinned (read in place), the second an ordinary array (copied in).
+        const items = [0, 1].map((k) => ({ p: pinned(p0[k]!), g: k === 0 ? pinned(g[k]!) : g[k]!, m: pinned(new Float32Array(p0[k]!.length)), s: pinned(new Float32Array(p0[k]!.length)), h }));
         const r = T.kernels.adamNormPinned(items)!;
         expect(r).toEqual({ finite: true, sum: want });
         items.forEach((it, k) => expectSame(ref[k]!, [it.p, it.m, it.s], `adam ${threads} thread(s), parameter ${k}`));

@@ -124,9 +124,11 @@ export type BinaryOp = 'add' | 'sub' | 'mul';
 export function binaryF32(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): boolean {
   const n = out.length;
   if (!(useWasm(n, out) && a instanceof Float32Array && b instanceof Float32Array)) return false;
-  const [pa, pb, po] = stage(a, b, 4 * n);
-  runtime().ex[op](pa!, pb!, po!, n);
-  copyOut(po!, out);
+  // A pinned out is written in place (lane by lane, so out may be a or b).
+  const outAt = pinnedOffset(out);
+  const [pa, pb, po] = stage(a, b, outAt >= 0 ? 0 : 4 * n);
+  runtime().ex[op](pa!, pb!, outAt >= 0 ? outAt : po!, n);
+  if (outAt < 0) copyOut(po!, out);
   return true;
 }
 
@@ -568,15 +570,22 @@ export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean
   const chunks = items.map((it) => Math.ceil(it.g.length / NORM_BLOCK));
   const rows = chunks.reduce((a, b) => a + b, 0);
   const total = items.reduce((a, it) => a + it.g.length, 0);
-  const at = beginCall(...items.map((it) => it.g.length), rows * (ROW_BYTES >>> 2), rows * (ROW_BYTES >>> 2));
+  // Gradients are read in place when pinned (a Linear layer's weight gradient), else copied in.
+  const gAt = items.map((it) => pinnedOffset(it.g));
+  const at = beginCall(...items.map((it, k) => (gAt[k]! >= 0 ? 0 : it.g.length)), rows * (ROW_BYTES >>> 2), rows * (ROW_BYTES >>> 2));
   const heap = f32();
-  items.forEach((it, k) => heap.set(it.g, at[k]!));
+  items.forEach((it, k) => {
+    if (gAt[k]! < 0) {
+      heap.set(it.g, at[k]!);
+      gAt[k] = at[k]! * 4;
+    }
+  });
   const sq = at[items.length]! * 4, tab = at[items.length + 1]! * 4;
   const threads = threadsFor(total);
   // Pass 1: the sum of squares, block by block (read only).
   let r = 0;
   items.forEach((it, k) => {
-    for (let c = 0; c < chunks[k]!; c++, r++) putWords(sq, r, [at[k]! * 4 + 4 * c * NORM_BLOCK, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
+    for (let c = 0; c < chunks[k]!; c++, r++) putWords(sq, r, [gAt[k]! + 4 * c * NORM_BLOCK, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
   });
   runRowJob(ROW_SUMSQ, sq, rows, threads);
   const h64 = f64();
@@ -589,7 +598,7 @@ export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean
   items.forEach((it, k) => {
     const h = it.h;
     const hyper = [h.weightDecay, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.bc2Sqrt, h.eps, h.negStepSize];
-    const pp = pinnedOffset(it.p), pm = pinnedOffset(it.m), ps = pinnedOffset(it.s), pg = at[k]! * 4;
+    const pp = pinnedOffset(it.p), pm = pinnedOffset(it.m), ps = pinnedOffset(it.s), pg = gAt[k]!;
     for (let c = 0; c < chunks[k]!; c++, r++) {
       const o = 4 * c * NORM_BLOCK;
       putWords(tab, r, [pp + o, pg + o, pm + o, ps + o, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
