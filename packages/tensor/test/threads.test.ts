@@ -1,6 +1,7 @@
 // Worker threads of the wasm kernels: a product on 2 or 3 threads is bit for bit the product on
-// one (C is cut into blocks, each element computed the same way wherever it falls); the count is
-// validated; workers never keep a process alive.
+// one (C is cut into blocks, each element computed the same way wherever it falls); matmuls and
+// row jobs (sigmoid, the norm's sum) back to back, with workers that wake late, still match; the
+// count is validated; workers never keep a process alive.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,33 @@ describe('threaded matmul', () => {
     const out = T.zeros([300, 520]);
     T.matmul_(out, a, b);
     expect(bits(out).equals(bits(one))).toBe(true);
+  });
+});
+
+describe('matmuls and row jobs back to back', () => {
+  afterEach(() => T.setThreads(1));
+
+  it('3 threads on 2 cores (workers often late, joining whichever job is open) give the 1-thread results', () => {
+    // Alternating kinds of shared job: a worker woken for a matmul may only get to run once a row
+    // job is open (or the reverse) and must then do that job's work correctly.
+    const a = rng.uniform([128, 300], -1, 1), b = rng.uniform([300, 512], -1, 1);
+    const x = rng.normal([100_000], 0, 3).data as Float32Array;
+    const run = () => {
+      const out: Buffer[] = [];
+      for (let i = 0; i < 40; i++) {
+        out.push(Buffer.from(bits(T.matmul(a, b, { backend: 'wasm' }))));
+        const y = new Float32Array(x.length);
+        T.kernels.sigmoid(x, y);
+        out.push(Buffer.from(y.buffer));
+        out.push(Buffer.from(Float64Array.of(T.kernels.sumSquares(x)).buffer));
+      }
+      return out;
+    };
+    T.setThreads(1);
+    const one = run();
+    T.setThreads(3);
+    const many = run();
+    many.forEach((m, i) => expect(m.equals(one[i]!), `result ${i}`).toBe(true));
   });
 });
 
