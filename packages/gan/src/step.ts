@@ -91,7 +91,8 @@ export function gradNorm(m: nn.Module): number {
 /**
  * The module's gradient norm, and the optimizer's update unless that norm is not finite (then
  * `check` throws or reports a skip). When the optimizer holds exactly the module's parameters in
- * the same order, `stepIfFinite` computes both in one pass (the same norm, bit for bit).
+ * the same order, `stepIfFinite` computes both in one session of the kernels (the same norm, bit
+ * for bit).
  */
 function normAndStep(m: nn.Module, opt: optim.Optimizer, onBad: (norm: number) => boolean): { norm: number; ok: boolean } {
   const params = m.parameters();

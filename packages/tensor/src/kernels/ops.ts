@@ -88,9 +88,9 @@ const BN_CHANNELS = 32;
 /** Threads for a kernel over n elements: all of them when n is large, else 1. */
 const threadsFor = (n: number) => (n >= PARALLEL_MIN ? getThreads() : 1);
 
-/** Writes the i32 words of row `i` of the table at byte `table`, from word `from` on. */
-function putWords(table: number, i: number, words: readonly number[], from = 0): void {
-  i32().set(words, (table >>> 2) + i * (ROW_BYTES >>> 2) + from);
+/** Writes the first i32 words of row `i` of the table at byte `table`. */
+function putWords(table: number, i: number, words: readonly number[]): void {
+  i32().set(words, (table >>> 2) + i * (ROW_BYTES >>> 2));
 }
 
 /** Runs `n` elements of an element-wise kernel (`kind`, rows x, y, n) through a table on `threads` threads. */
@@ -374,7 +374,7 @@ export function bnBackward(
   }
 }
 
-/** Bytes of a BatchNorm row table over C channels (none when the kernel will run on one thread). */
+/** Bytes of a BatchNorm row table over C channels (reserved with the operands; unused on one thread). */
 const bnTable = (C: number) => Math.ceil(C / BN_CHANNELS) * ROW_BYTES;
 
 /**
@@ -556,10 +556,10 @@ export interface AdamItemF32 {
 
 /**
  * Adam over several parameters whose values and moments are pinned, with the gradient norm: the
- * gradients are copied into the kernels' memory, their sum of squares taken (`sumSquares`' order,
- * parameter after parameter); if it is not finite, some gradient holds a NaN or ∞ and nothing is
- * updated (`finite` false); else every parameter is updated in place and `sum` is the sum of
- * squares. Both passes run in chunks of NORM_BLOCK elements on all threads. Returns null when the
+ * gradients are copied into the kernels' memory (a pinned one is read where it is), their sum of
+ * squares taken (`sumSquares`' order, parameter after parameter); if it is not finite, some
+ * gradient holds a NaN or ∞ and nothing is updated (`finite` false); else every parameter is
+ * updated in place and `sum` is the sum of squares. Both passes run in chunks of NORM_BLOCK elements on all threads. Returns null when the
  * wasm path does not apply (the caller then takes `sumSquares` and `adamF32` one parameter at a time).
  */
 export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean; sum: number } | null {
