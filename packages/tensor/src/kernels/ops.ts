@@ -106,6 +106,32 @@ function elementRows(kind: number, px: number, py: number, n: number, table: num
 /** Floats a table of element-wise rows over n elements takes. */
 const elementTable = (n: number) => Math.ceil(n / ELEMENT_CHUNK) * (ROW_BYTES >>> 2);
 
+/** Rows of a table that cuts arrays of these lengths into chunks of NORM_BLOCK elements. */
+const chunkCount = (lengths: readonly number[]) => lengths.reduce((s, n) => s + Math.ceil(n / NORM_BLOCK), 0);
+
+/**
+ * Calls fn(row, k, offset, n) for each chunk of NORM_BLOCK elements of arrays of these lengths,
+ * array after array (chunk `row` of the table is elements offset … offset + n of array k).
+ */
+function forEachChunk(lengths: readonly number[], fn: (row: number, k: number, offset: number, n: number) => void): void {
+  let r = 0;
+  lengths.forEach((len, k) => {
+    for (let o = 0; o < len; o += NORM_BLOCK) fn(r++, k, o, Math.min(NORM_BLOCK, len - o));
+  });
+}
+
+/** Fills rows [x, n] (ROW_SUMSQ, ROW_ALL_FINITE) over the chunks of arrays at byte pointers `ptrs`. */
+function pointerRows(table: number, ptrs: readonly number[], lengths: readonly number[]): void {
+  forEachChunk(lengths, (r, k, o, n) => putWords(table, r, [ptrs[k]! + 4 * o, n]));
+}
+
+/** Σ over `rows` rows of the f64 results (byte 56 of each row) of a ROW_SUMSQ table, added to acc in row order. */
+function sumRowResults(table: number, rows: number, acc: number): number {
+  const h = f64();
+  for (let i = 0; i < rows; i++) acc += h[(table + i * ROW_BYTES + 56) >>> 3]!;
+  return acc;
+}
+
 /** Copies n floats from byte pointer p of the memory into out. */
 function copyOut(p: number, out: Float32Array): void {
   out.set(f32().subarray(p >>> 2, (p >>> 2) + out.length));
@@ -521,13 +547,11 @@ export const NORM_BLOCK = 16384;
 export function sumSquares(a: TypedArray, acc = 0): number {
   const n = a.length;
   if (useWasm(n, a)) {
-    const rows = Math.ceil(n / NORM_BLOCK);
+    const rows = chunkCount([n]);
     const [pa, tab] = stage(a, rows * ROW_BYTES);
-    for (let i = 0; i < rows; i++) putWords(tab!, i, [pa! + 4 * i * NORM_BLOCK, Math.min(NORM_BLOCK, n - i * NORM_BLOCK)]);
+    pointerRows(tab!, [pa!], [n]);
     runRowJob(ROW_SUMSQ, tab!, rows, threadsFor(n));
-    const h = f64();
-    for (let i = 0; i < rows; i++) acc += h[(tab! + i * ROW_BYTES + 56) >>> 3]!;
-    return acc;
+    return sumRowResults(tab!, rows, acc);
   }
   for (let b0 = 0; b0 < n; b0 += NORM_BLOCK) {
     const b1 = Math.min(n, b0 + NORM_BLOCK);
@@ -567,12 +591,12 @@ export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean
   for (const it of items) {
     if (pinnedOffset(it.p) < 0 || pinnedOffset(it.m) < 0 || pinnedOffset(it.s) < 0 || !(it.g instanceof Float32Array)) return null;
   }
-  const chunks = items.map((it) => Math.ceil(it.g.length / NORM_BLOCK));
-  const rows = chunks.reduce((a, b) => a + b, 0);
-  const total = items.reduce((a, it) => a + it.g.length, 0);
+  const lengths = items.map((it) => it.g.length);
+  const rows = chunkCount(lengths);
+  const total = lengths.reduce((a, n) => a + n, 0);
   // Gradients are read in place when pinned (a Linear layer's weight gradient), else copied in.
   const gAt = items.map((it) => pinnedOffset(it.g));
-  const at = beginCall(...items.map((it, k) => (gAt[k]! >= 0 ? 0 : it.g.length)), rows * (ROW_BYTES >>> 2), rows * (ROW_BYTES >>> 2));
+  const at = beginCall(...lengths.map((n, k) => (gAt[k]! >= 0 ? 0 : n)), rows * (ROW_BYTES >>> 2), rows * (ROW_BYTES >>> 2));
   const heap = f32();
   items.forEach((it, k) => {
     if (gAt[k]! < 0) {
@@ -582,28 +606,18 @@ export function adamNormPinned(items: readonly AdamItemF32[]): { finite: boolean
   });
   const sq = at[items.length]! * 4, tab = at[items.length + 1]! * 4;
   const threads = threadsFor(total);
-  // Pass 1: the sum of squares, block by block (read only).
-  let r = 0;
-  items.forEach((it, k) => {
-    for (let c = 0; c < chunks[k]!; c++, r++) putWords(sq, r, [gAt[k]! + 4 * c * NORM_BLOCK, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
-  });
+  // Pass 1: the sum of squares, chunk by chunk (read only).
+  pointerRows(sq, gAt, lengths);
   runRowJob(ROW_SUMSQ, sq, rows, threads);
-  const h64 = f64();
-  let sum = 0;
-  for (let i = 0; i < rows; i++) sum += h64[(sq + i * ROW_BYTES + 56) >>> 3]!;
+  const sum = sumRowResults(sq, rows, 0);
   if (!Number.isFinite(sum)) return { finite: false, sum: NaN };
   // Pass 2: the update, the same chunks (hyper-parameters rounded to float32 as they are stored).
   const hf = f32();
-  r = 0;
-  items.forEach((it, k) => {
-    const h = it.h;
-    const hyper = [h.weightDecay, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.bc2Sqrt, h.eps, h.negStepSize];
-    const pp = pinnedOffset(it.p), pm = pinnedOffset(it.m), ps = pinnedOffset(it.s), pg = gAt[k]!;
-    for (let c = 0; c < chunks[k]!; c++, r++) {
-      const o = 4 * c * NORM_BLOCK;
-      putWords(tab, r, [pp + o, pg + o, pm + o, ps + o, Math.min(NORM_BLOCK, it.g.length - c * NORM_BLOCK)]);
-      hf.set(hyper, ((tab + r * ROW_BYTES) >>> 2) + 5);
-    }
+  const hyper = items.map(({ h }) => [h.weightDecay, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.bc2Sqrt, h.eps, h.negStepSize]);
+  forEachChunk(lengths, (r, k, o, n) => {
+    const it = items[k]!;
+    putWords(tab, r, [pinnedOffset(it.p) + 4 * o, gAt[k]! + 4 * o, pinnedOffset(it.m) + 4 * o, pinnedOffset(it.s) + 4 * o, n]);
+    hf.set(hyper[k]!, ((tab + r * ROW_BYTES) >>> 2) + 5);
   });
   runRowJob(ROW_ADAM, tab, rows, threads);
   return { finite: true, sum };
@@ -642,14 +656,11 @@ export function allFiniteAll(arrays: readonly TypedArray[]): boolean {
     else if (!allFinite(a)) return false;
   }
   if (pinned.length === 0) return true;
-  const total = pinned.reduce((s, a) => s + a.length, 0);
-  const chunks = pinned.map((a) => Math.ceil(a.length / NORM_BLOCK));
-  const rows = chunks.reduce((a, b) => a + b, 0);
+  const lengths = pinned.map((a) => a.length);
+  const rows = chunkCount(lengths);
   const [tab] = stage(rows * ROW_BYTES);
-  let r = 0;
-  pinned.forEach((a, k) => {
-    for (let c = 0; c < chunks[k]!; c++, r++) putWords(tab!, r, [pinnedOffset(a) + 4 * c * NORM_BLOCK, Math.min(NORM_BLOCK, a.length - c * NORM_BLOCK)]);
-  });
+  pointerRows(tab!, pinned.map((a) => pinnedOffset(a)), lengths);
+  const total = lengths.reduce((s, n) => s + n, 0);
   runRowJob(ROW_ALL_FINITE, tab!, rows, threadsFor(total));
   const w = i32();
   for (let i = 0; i < rows; i++) if (w[((tab! + i * ROW_BYTES) >>> 2) + 15] !== 1) return false;
