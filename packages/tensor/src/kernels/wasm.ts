@@ -188,11 +188,7 @@ export function gemmWasm(
   gemmInMemory(transA, transB, M, N, K, aPtr, ldaW, bPtr, ldbW, cAt! * 4, ldcW, getThreads());
   const t0 = timing ? performance.now() : 0;
   const c0 = cAt!;
-  if (ldcW === N && ldc === N) {
-    C.set(heap.subarray(c0, c0 + M * N), cOff);
-  } else {
-    for (let i = 0; i < M; i++) C.set(heap.subarray(c0 + i * ldcW, c0 + i * ldcW + N), cOff + i * ldc);
-  }
+  copyRowsOut(heap, c0, ldcW, M, N, C, cOff, ldc);
   if (timing) {
     timing.copyMs += performance.now() - t0;
     timing.copyBytes += M * N * 4;
@@ -233,12 +229,30 @@ function stageCopy(a: Float32Array, at: number): number {
   return at * 4;
 }
 
+/** Rows narrower than this are copied element by element: a subarray and a set per row cost more. */
+const NARROW = 32;
+
+/**
+ * Copies rows × n floats of the memory (from float index `at`, row stride ld) into out (from
+ * index outOff, row stride outLd): one copy when both are contiguous, else row by row.
+ */
+function copyRowsOut(heap: Float32Array, at: number, ld: number, rows: number, n: number, out: Float32Array, outOff: number, outLd: number): void {
+  if (ld === n && outLd === n) out.set(heap.subarray(at, at + rows * n), outOff);
+  else if (n < NARROW) {
+    // A narrow result (a GAN's 1- or 2-wide output layer): the loop beats 2 calls per row.
+    for (let i = 0; i < rows; i++) {
+      const s = at + i * ld, d = outOff + i * outLd;
+      for (let j = 0; j < n; j++) out[d + j] = heap[s + j]!;
+    }
+  } else {
+    for (let i = 0; i < rows; i++) out.set(heap.subarray(at + i * ld, at + i * ld + n), outOff + i * outLd);
+  }
+}
+
 /** Copies rows × n of a padded [rows, ld] matrix at float index `at` of the memory into out (contiguous). */
 function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float32Array): void {
   const t0 = timing ? performance.now() : 0;
-  const heap = f32();
-  if (ld === n) out.set(heap.subarray(at, at + rows * n));
-  else for (let i = 0; i < rows; i++) out.set(heap.subarray(at + i * ld, at + i * ld + n), i * n);
+  copyRowsOut(f32(), at, ld, rows, n, out, 0, n);
   if (timing) {
     timing.copyMs += performance.now() - t0;
     timing.copyBytes += rows * n * 4;
