@@ -13,7 +13,7 @@ import { registerMatmulBackend, setMatmulBackend } from '../matmul.ts';
 import type { TypedArray } from '../tensor.ts';
 import { gemmBlocked, type GemmBackend } from './gemm.ts';
 import { GEMM_JOB_AT, JOB_OPEN, OP_JOIN, checkWorkers, getThreads, post, waitZero } from './threads.ts';
-import { SLOT_BYTES, beginCall, f32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
+import { SLOT_BYTES, beginCall, f32, i32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
 
 export { wasmSimdAvailable };
 
@@ -239,10 +239,12 @@ const NARROW = 32;
 function copyRowsOut(heap: Float32Array, at: number, ld: number, rows: number, n: number, out: Float32Array, outOff: number, outLd: number): void {
   if (ld === n && outLd === n) out.set(heap.subarray(at, at + rows * n), outOff);
   else if (n < NARROW) {
-    // A narrow result (a GAN's 1- or 2-wide output layer): the loop beats 2 calls per row.
+    // A narrow result (a GAN's 1- or 2-wide output layer): the loop beats 2 calls per row. It
+    // moves the bits as int32, as the copies above do (a NaN keeps its payload).
+    const src = i32(), dst = new Int32Array(out.buffer, out.byteOffset, out.length);
     for (let i = 0; i < rows; i++) {
       const s = at + i * ld, d = outOff + i * outLd;
-      for (let j = 0; j < n; j++) out[d + j] = heap[s + j]!;
+      for (let j = 0; j < n; j++) dst[d + j] = src[s + j]!;
     }
   } else {
     for (let i = 0; i < rows; i++) out.set(heap.subarray(at + i * ld, at + i * ld + n), outOff + i * outLd);
