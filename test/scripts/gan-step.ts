@@ -3,7 +3,7 @@
 // time per step, and the process's memory: a small driver for profiling and for peak-RSS figures.
 //
 //   npx tsx test/scripts/gan-step.ts --work course --steps 30
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx test/scripts/gan-step.ts --work course
+//   npx tsx test/scripts/profile-step.ts --work course   # the same run under a CPU profiler, as a table
 //   /usr/bin/time -v npx tsx test/scripts/gan-step.ts --work course --steps 50   # "Maximum resident set size"
 //
 //   --work course|toy2d   which step (default course)
