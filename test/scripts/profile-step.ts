@@ -17,8 +17,8 @@
 // Why a bundle: run through tsx, each module reaches V8 compiled onto one line, and V8 then
 // attributes time between a file's functions unreliably (here a 0.36 ms/step check showed as
 // 3.8 ms/step); the bundle keeps lines as written, and its source map leads back to the .ts files.
-// WebAssembly kernels show by their export names, internal helpers as wasm-function[i] with their
-// caller; an anonymous function is named after its caller.
+// WebAssembly functions show with their AssemblyScript file (the module carries a name section);
+// an anonymous function is named after its caller.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SourceMap } from 'node:module';
 import { build } from 'esbuild';
-import { KERNELS_WASM_BASE64 } from '../../packages/tensor/src/kernels/wasm-binary.ts';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
 interface ProfileNode { id: number; callFrame: CallFrame; children?: number[]; positionTicks?: { line: number; ticks: number }[] }
@@ -46,42 +45,6 @@ if (!(top > 0)) usage(`--top must be a positive number, got '${values.top}'`);
 function usage(msg: string): never {
   console.error(`profile-step: ${msg}`);
   process.exit(2);
-}
-
-/**
- * Names of the kernels module's exported functions by function index (what V8 shows as
- * wasm-function[i]), read from the binary's export section (the module carries no name section;
- * an export's index counts imported functions first, as V8's numbering does).
- */
-function wasmExportNames(): Map<number, string> {
-  const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
-  let at = 8; // after the magic number and the version
-  const u32 = (): number => {
-    let v = 0, shift = 0, b: number;
-    do { b = bytes[at++]!; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    return v;
-  };
-  const name = (): string => { const n = u32(); const t = bytes.toString('utf8', at, at + n); at += n; return t; };
-  const names = new Map<number, string>();
-  while (at < bytes.length) {
-    const id = bytes[at++]!;
-    const size = u32();
-    const end = at + size;
-    if (id === 7) { // exports: name, kind, index
-      for (let n = u32(); n > 0; n--) {
-        const nm = name();
-        const kind = bytes[at++]!;
-        const index = u32();
-        if (kind === 0) names.set(index, nm);
-      }
-    }
-    at = end;
-  }
-  // The engine's own list of exported functions must be what was read (else this parser is wrong).
-  const expected = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === 'function').map((e) => e.name).sort();
-  const got = [...names.values()].sort();
-  if (expected.join() !== got.join()) usage(`read the kernels' exports as [${got.join(', ')}], but the module exports [${expected.join(', ')}]`);
-  return names;
 }
 
 /** Maps a 0-based line (and column) of the bundle to `file.ts:line` of the source it came from. */
@@ -120,20 +83,12 @@ function report(file: string, per: number, locate: Locate | null = null): void {
     selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
     totalUs += dt;
   });
-  const wasmNames = wasmExportNames();
-  const wasmName = (f: CallFrame): string | null => {
-    const m = /^wasm-function\[(\d+)\]$/.exec(f.functionName);
-    return m === null ? null : wasmNames.get(Number(m[1])) ?? null;
-  };
   const nameOf = (n: ProfileNode): string => {
     const f = n.callFrame;
     if (f.url.startsWith('wasm://')) {
-      // An exported kernel by its name; an internal one (a helper the kernels call) by its caller's.
-      const own = wasmName(f);
-      if (own !== null) return `${own} (wasm)`;
-      const caller = parent.get(n.id)?.callFrame;
-      const by = caller === undefined ? null : wasmName(caller) ?? caller.functionName;
-      return `${f.functionName}${by ? ` in ${by}` : ''} (wasm)`;
+      // The kernels module has a name section: asm/assembly/gemm/packDirect is packDirect in asm/assembly/gemm.ts.
+      const cut = f.functionName.lastIndexOf('/');
+      return cut < 0 ? `${f.functionName} (wasm)` : `${f.functionName.slice(cut + 1)} ${f.functionName.slice(0, cut)}.ts (wasm)`;
     }
     const mapped = locate !== null && f.url.endsWith('.mjs') ? locate(f.lineNumber, f.columnNumber) : null;
     const where = mapped !== null ? ` ${mapped}` : f.url === '' ? '' : ` ${f.url.split('/').pop()}:${f.lineNumber + 1}`;

@@ -32,6 +32,10 @@ export const generatedPath = 'src/kernels/wasm-binary.ts';
 export const ascOptions = [
   '--enable', 'simd,threads', '--runtime', 'stub', '--noAssert', '--optimizeLevel', '3', '--shrinkLevel', '0',
   '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--noExportMemory',
+  // A name section (~850 bytes; the code section is byte-for-byte the one built without it), so
+  // CPU profiles and a trapped kernel's stack trace name functions (asm/assembly/gemm/packDirect)
+  // instead of numbering them (wasm-function[6]).
+  '--debug',
 ];
 
 /** Compiles the kernel with the asc of node_modules into a temporary directory; returns the bytes. */
