@@ -148,11 +148,18 @@ try {
   });
   const args = (['work', 'steps', 'warmup', 'threads'] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, values[k]!]));
   const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bundle, ...args], { stdio: 'inherit' });
-  if (run.status !== 0) usage(`the profiled run failed (exit ${run.status ?? run.signal})`);
   // Profiles are named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main one.
   const main = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().find((f) => f.split('.')[4] === '0');
-  if (main === undefined) usage(`node wrote no main-thread profile in ${dir}`);
-  report(join(dir, main), Number(values.steps ?? 20) + Number(values.warmup ?? 5), locator(bundle));
+  // (Errors set the exit code rather than exit, so that `finally` removes the temporary folder.)
+  if (run.status !== 0) {
+    console.error(`profile-step: the profiled run failed (exit ${run.status ?? run.signal})`);
+    process.exitCode = 2;
+  } else if (main === undefined) {
+    console.error(`profile-step: node wrote no main-thread profile in ${dir}`);
+    process.exitCode = 2;
+  } else {
+    report(join(dir, main), Number(values.steps ?? 20) + Number(values.warmup ?? 5), locator(bundle));
+  }
 } finally {
   if (values.keep === undefined) rmSync(dir, { recursive: true, force: true });
 }
