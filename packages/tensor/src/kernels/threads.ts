@@ -29,14 +29,14 @@ import { fail } from '../errors.ts';
 import { MAX_THREADS, SLOT_BYTES, runtime, scratchOf } from './wasm-runtime.ts';
 
 /** Job codes a worker understands (the switch in `workerSource`). */
-export const OP_JOIN = 1;
+const OP_JOIN = 1;
 const OP_EXIT = 99;
 
 /** Byte address of the shared matmul job (gemmBlocks) and of the shared row job (rowJob). */
 export const GEMM_JOB_AT = 0;
 export const ROW_JOB_AT = MAX_THREADS * SLOT_BYTES;
 /** Bit 16 of a job's state word: the job is open (the low 16 bits count the threads inside). */
-export const JOB_OPEN = 1 << 16;
+const JOB_OPEN = 1 << 16;
 
 const SEQ = 0, DONE = 1, OP = 2, STATE = 3, ARGS = 4;
 const MAX_ARGS = 24;
@@ -150,7 +150,7 @@ function workerFor(t: number): WorkerHandle {
 }
 
 /** Posts a job to thread t ≥ 1 (returns at once). */
-export function post(t: number, op: number, args: readonly number[]): void {
+function post(t: number, op: number, args: readonly number[]): void {
   if (args.length > MAX_ARGS) fail('threads', `a job has at most ${MAX_ARGS} arguments, got ${args.length}`);
   const h = workerFor(t);
   const c = h.ctl;
@@ -161,7 +161,7 @@ export function post(t: number, op: number, args: readonly number[]): void {
 }
 
 /** Throws the first worker error reported since the last check (a kernel that trapped). */
-export function checkWorkers(): void {
+function checkWorkers(): void {
   workers.forEach((h, i) => {
     if (Atomics.load(h.ctl, STATE) !== 2) return;
     const msg = readError(h.ctl);
@@ -174,7 +174,7 @@ export function checkWorkers(): void {
  * Blocks until ctl[index] & mask is 0 (spinning first), checking for worker errors while it
  * sleeps; for the threads still inside a shared job.
  */
-export function waitZero(ctl: Int32Array, index: number, mask: number, what: string): void {
+function waitZero(ctl: Int32Array, index: number, mask: number, what: string): void {
   for (let i = 0; i < SPIN; i++) if ((Atomics.load(ctl, index) & mask) === 0) return;
   const t0 = Date.now();
   for (;;) {
@@ -213,10 +213,19 @@ export function runRowJob(kind: number, table: number, rows: number, threads: nu
   J[2] = rows;
   J[3] = kind;
   J[4] = table;
-  Atomics.store(J, 0, JOB_OPEN);
+  runSharedJob(J, T, () => r.ex.rowJob(ROW_JOB_AT), 'a parallel kernel');
+}
+
+/**
+ * Runs a shared job whose fields are written in J (word 0 is its state): opens it, wakes threads
+ * 1 … T − 1 to join it, does `work` (this thread's part), then closes it — a worker waking
+ * after that stays out — and waits for the threads still inside; a worker's error is thrown.
+ */
+export function runSharedJob(J: Int32Array, T: number, work: () => void, what: string): void {
+  Atomics.store(J, 0, JOB_OPEN); // open, nobody inside yet
   for (let t = 1; t < T; t++) post(t, OP_JOIN, [scratchOf(t)]);
-  r.ex.rowJob(ROW_JOB_AT);
+  work();
   Atomics.and(J, 0, ~JOB_OPEN);
-  waitZero(J, 0, 0xffff, 'a parallel kernel');
+  waitZero(J, 0, 0xffff, what);
   checkWorkers();
 }

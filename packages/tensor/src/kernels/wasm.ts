@@ -12,7 +12,7 @@ import { fail } from '../errors.ts';
 import { registerMatmulBackend, setMatmulBackend } from '../matmul.ts';
 import type { TypedArray } from '../tensor.ts';
 import { gemmBlocked, type GemmBackend } from './gemm.ts';
-import { GEMM_JOB_AT, JOB_OPEN, OP_JOIN, checkWorkers, getThreads, post, waitZero } from './threads.ts';
+import { GEMM_JOB_AT, getThreads, runSharedJob } from './threads.ts';
 import { SLOT_BYTES, beginCall, f32, i32, pinnedOffset, runtime, scratchOf, wasmSimdAvailable } from './wasm-runtime.ts';
 
 export { wasmSimdAvailable };
@@ -147,13 +147,7 @@ function gemmSplit(
   J[4] = tA; J[5] = tB; J[6] = M; J[7] = N; J[8] = K;
   J[9] = a; J[10] = lda; J[11] = b; J[12] = ldb; J[13] = c; J[14] = ldc;
   bounds.forEach((x, i) => { J[16 + i] = x; });
-  Atomics.store(J, 0, JOB_OPEN); // open, nobody inside yet
-  for (let t = 1; t < T; t++) post(t, OP_JOIN, [scratchOf(t)]);
-  r.ex.gemmBlocks(GEMM_JOB_AT, scratchOf(0));
-  // Close the job (a worker waking now stays out) and wait for the workers still computing.
-  Atomics.and(J, 0, ~JOB_OPEN);
-  waitZero(J, 0, 0xffff, 'matmul');
-  checkWorkers();
+  runSharedJob(J, T, () => r.ex.gemmBlocks(GEMM_JOB_AT, scratchOf(0)), 'matmul');
 }
 
 /** C = op(A)·op(B) in float32 through the wasm kernel (else gemmBlocked); same contract as GemmBackend.gemm. */
@@ -186,13 +180,7 @@ export function gemmWasm(
   const aPtr = aPin >= 0 ? aPin + aOff * 4 : aAt! * 4;
   const bPtr = bPin >= 0 ? bPin + bOff * 4 : bAt! * 4;
   gemmInMemory(transA, transB, M, N, K, aPtr, ldaW, bPtr, ldbW, cAt! * 4, ldcW, getThreads());
-  const t0 = timing ? performance.now() : 0;
-  const c0 = cAt!;
-  copyRowsOut(heap, c0, ldcW, M, N, C, cOff, ldc);
-  if (timing) {
-    timing.copyMs += performance.now() - t0;
-    timing.copyBytes += M * N * 4;
-  }
+  copyOutRows(cAt!, M, N, ldcW, C, cOff, ldc);
 }
 
 /** The WebAssembly SIMD backend (float32; float64 is left to the TypeScript kernel). */
@@ -251,10 +239,13 @@ function copyRowsOut(heap: Float32Array, at: number, ld: number, rows: number, n
   }
 }
 
-/** Copies rows × n of a padded [rows, ld] matrix at float index `at` of the memory into out (contiguous). */
-function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float32Array): void {
+/**
+ * Copies rows × n of a padded [rows, ld] matrix at float index `at` of the memory into out (from
+ * outOff, row stride outLd; contiguous by default), counted in the copy timing.
+ */
+function copyOutRows(at: number, rows: number, n: number, ld: number, out: Float32Array, outOff = 0, outLd = n): void {
   const t0 = timing ? performance.now() : 0;
-  copyRowsOut(f32(), at, ld, rows, n, out, 0, n);
+  copyRowsOut(f32(), at, ld, rows, n, out, outOff, outLd);
   if (timing) {
     timing.copyMs += performance.now() - t0;
     timing.copyBytes += rows * n * 4;
