@@ -25,6 +25,8 @@
 //
 // Build: see ../build.ts (entry index.ts; `--enable simd,threads --runtime stub --noAssert -O3`, shared memory).
 
+import { enterJob, leaveJob } from './job';
+
 /** Rows of C per micro-tile. */
 const MR: i32 = 4;
 /** Columns of C per micro-tile (two v128 of float32). */
@@ -243,15 +245,9 @@ export function gemm(
 //   4 transA  5 transB  6 M  7 N  8 K  9 a  10 lda  11 b  12 ldb  13 c  14 ldc
 //   16 … 16 + count: block boundaries (first column or row of each block, then the end)
 
-const JOB_OPEN: i32 = 1 << 16;
-
 /** Joins the job at `job` if it is still open and computes blocks until none is left. */
 export function gemmBlocks(job: usize, work: usize): void {
-  for (;;) {
-    const st = atomic.load<i32>(job);
-    if ((st & JOB_OPEN) == 0) return;
-    if (atomic.cmpxchg<i32>(job, st, st + 1) == st) break;
-  }
+  if (!enterJob(job)) return;
   const count = load<i32>(job, 8);
   const byCols = load<i32>(job, 12) != 0;
   const transA = load<i32>(job, 16) != 0, transB = load<i32>(job, 20) != 0;
@@ -273,6 +269,5 @@ export function gemmBlocks(job: usize, work: usize): void {
       gemm(transA, transB, e - s, N, K, a + aOff, lda, b, ldb, c + <usize>s * <usize>ldc * 4, ldc, work);
     }
   }
-  // Leave; the last one out after the job is closed wakes the thread that closed it.
-  if (atomic.sub<i32>(job, 1) == 1) atomic.notify(job, 1);
+  leaveJob(job);
 }

@@ -20,12 +20,12 @@
 //   ROW_BN_BACKWARD 0 g  1 x  2 dx  3 N  4 C  5 ld  6 mean  7 invstd  8 scale  9 batch  10 sumG  11 sumGX
 //   ROW_ALL_FINITE 0 x  1 n                                  → i32 1 or 0 at word 15
 import { adam } from './adam';
+import { enterJob, leaveJob } from './job';
 import { allFinite } from './binary';
 import { bnBackward, bnForward, bnStats } from './batchnorm';
 import { sumSquares } from './norm';
 import { sigmoid } from './sigmoid';
 
-const JOB_OPEN: i32 = 1 << 16;
 const ROW_BYTES: usize = 64;
 const ROW_ADAM: i32 = 1;
 const ROW_SUMSQ: i32 = 2;
@@ -87,11 +87,7 @@ export function runRows(kind: i32, table: usize, from: i32, to: i32): void {
 
 /** Joins the row job at `job` if it is still open and runs rows until none is left. */
 export function rowJob(job: usize): void {
-  for (;;) {
-    const st = atomic.load<i32>(job);
-    if ((st & JOB_OPEN) == 0) return;
-    if (atomic.cmpxchg<i32>(job, st, st + 1) == st) break;
-  }
+  if (!enterJob(job)) return;
   const count = load<i32>(job, 8);
   const kind = load<i32>(job, 12);
   const table = <usize>load<i32>(job, 16);
@@ -100,6 +96,5 @@ export function rowJob(job: usize): void {
     if (i >= count) break;
     runRow(kind, table + <usize>i * ROW_BYTES);
   }
-  // Leave; the last one out after the job is closed wakes the thread that closed it.
-  if (atomic.sub<i32>(job, 1) == 1) atomic.notify(job, 1);
+  leaveJob(job);
 }
