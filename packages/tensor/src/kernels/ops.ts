@@ -356,11 +356,10 @@ export function bnBackward(
     const threads = threadsFor(N * C);
     if (threads > 1) {
       // Blocks of channels: row i takes channels c0 … c0 + 32 of every matrix and vector.
-      const rows = Math.ceil(C / BN_CHANNELS);
-      for (let i = 0; i < rows; i++) {
-        const c0 = i * BN_CHANNELS, f = 4 * c0, d = 8 * c0;
-        putWords(tab!, i, [pg + f, px! + f, dx ? pd! + f : 0, N, Math.min(BN_CHANNELS, C - c0), C, pm! + d, pi! + d, ps! + d, batch ? 1 : 0, psg! + d, psgx! + d]);
-      }
+      const rows = channelRows(C, (i, c0, n) => {
+        const f = 4 * c0, d = 8 * c0;
+        putWords(tab!, i, [pg + f, px! + f, dx ? pd! + f : 0, N, n, C, pm! + d, pi! + d, ps! + d, batch ? 1 : 0, psg! + d, psgx! + d]);
+      });
       runRowJob(ROW_BN_BACKWARD, tab!, rows, threads);
     } else {
       ex.bnBackward(pg, px!, dx ? pd! : 0, N, C, C, pm!, pi!, ps!, batch ? 1 : 0, psg!, psgx!);
@@ -403,6 +402,13 @@ export function bnBackward(
 /** Bytes of a BatchNorm row table over C channels (reserved with the operands; unused on one thread). */
 const bnTable = (C: number) => Math.ceil(C / BN_CHANNELS) * ROW_BYTES;
 
+/** Calls fn(row, c0, n) for each block of BN_CHANNELS channels (c0 … c0 + n) of C; returns the number of blocks. */
+function channelRows(C: number, fn: (row: number, c0: number, n: number) => void): number {
+  const rows = Math.ceil(C / BN_CHANNELS);
+  for (let i = 0; i < rows; i++) fn(i, i * BN_CHANNELS, Math.min(BN_CHANNELS, C - i * BN_CHANNELS));
+  return rows;
+}
+
 /**
  * BatchNorm's forward in the wasm memory (byte pointers): batch statistics first when `pv` (the
  * varSum vector) is not 0, then y = ((x − mean)·invstd)·γ + β and the fused ReLU; on all threads
@@ -419,12 +425,11 @@ function bnForwardRows(
     ex.bnForward(px, py, N, C, C, pm, pi, pg, pb, relu ? 1 : 0);
     return;
   }
-  const rows = Math.ceil(C / BN_CHANNELS);
-  for (let i = 0; i < rows; i++) {
-    const c0 = i * BN_CHANNELS, f = 4 * c0, d = 8 * c0;
-    putWords(tab, i, [px + f, py + f, N, Math.min(BN_CHANNELS, C - c0), C, pm + d, pv === 0 ? 0 : pv + d, pi + d, pg + f, pb + f, relu ? 1 : 0, pv === 0 ? 0 : 1]);
+  const rows = channelRows(C, (i, c0, n) => {
+    const f = 4 * c0, d = 8 * c0;
+    putWords(tab, i, [px + f, py + f, N, n, C, pm + d, pv === 0 ? 0 : pv + d, pi + d, pg + f, pb + f, relu ? 1 : 0, pv === 0 ? 0 : 1]);
     f64()[(tab + i * ROW_BYTES + 56) >>> 3] = eps;
-  }
+  });
   runRowJob(ROW_BN_FORWARD, tab, rows, threads);
 }
 
