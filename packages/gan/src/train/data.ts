@@ -47,33 +47,29 @@ export function makeDataSource(c: RunConfig): DataSource {
       loadState: () => {},
     };
   }
-  if (c.data === 'csv') return csvSource(c);
-  const images = loadFashionMnist({ split: 'train', ...(c.dataDir ? { dataDir: c.dataDir } : {}), ...(c.dataLimit > 0 ? { limit: c.dataLimit } : {}) });
-  const rows = images.images.shape[0]!;
-  if (c.batchSize * c.model.pack > rows) {
-    const from = `${rows} images in ${images.source.dir}${c.dataLimit > 0 && images.source.total > rows ? ` after dataLimit ${c.dataLimit}` : ''}`;
-    const allowed = c.model.pack > 1 ? `at most ${Math.floor(rows / c.model.pack)} with pack ${c.model.pack} (batchSize × pack rows per batch; the training set has ${from})` : `at most ${rows} (the training set has ${from})`;
-    throw new ConfigError('batchSize', c.batchSize, allowed);
+  if (c.data === 'csv') {
+    // The rows of a CSV file as a finite dataset, shuffled per epoch like the images.
+    const { x, file } = readCsv(c.dataFile!);
+    return datasetSource(c, x, { images: null, points: x }, (rows) =>
+      `at most ${Math.floor(rows / c.model.pack)}${c.model.pack > 1 ? ` with pack ${c.model.pack}` : ''} (${file} has ${rows} points)`);
   }
-  const ds = new TensorDataset(images.images, { batchSize: c.batchSize * c.model.pack, shuffle: true, dropLast: true });
-  return {
-    name: c.data, dim: 784, sampler: null, images, points: null,
-    next: (_n, rng) => ds.nextBatch(rng),
-    state: () => ds.state(),
-    loadState: (s) => { if (s) ds.loadState(s); },
-  };
+  const images = loadFashionMnist({ split: 'train', ...(c.dataDir ? { dataDir: c.dataDir } : {}), ...(c.dataLimit > 0 ? { limit: c.dataLimit } : {}) });
+  return datasetSource(c, images.images, { images, points: null }, (rows) => {
+    const from = `${rows} images in ${images.source.dir}${c.dataLimit > 0 && images.source.total > rows ? ` after dataLimit ${c.dataLimit}` : ''}`;
+    return c.model.pack > 1 ? `at most ${Math.floor(rows / c.model.pack)} with pack ${c.model.pack} (batchSize × pack rows per batch; the training set has ${from})` : `at most ${rows} (the training set has ${from})`;
+  });
 }
 
-/** The rows of a CSV file as a finite dataset, shuffled per epoch like the images. */
-function csvSource(c: RunConfig): DataSource {
-  const { x, file } = readCsv(c.dataFile!);
+/**
+ * A finite set of examples x [N, dim] in batches of batchSize · pack rows, reshuffled each epoch;
+ * `allowed(N)` says which batch sizes fit when the configured one does not.
+ */
+function datasetSource(c: RunConfig, x: Tensor, kind: Pick<DataSource, 'images' | 'points'>, allowed: (rows: number) => string): DataSource {
   const rows = x.shape[0]!;
-  if (c.batchSize * c.model.pack > rows) {
-    throw new ConfigError('batchSize', c.batchSize, `at most ${Math.floor(rows / c.model.pack)}${c.model.pack > 1 ? ` with pack ${c.model.pack}` : ''} (${file} has ${rows} points)`);
-  }
+  if (c.batchSize * c.model.pack > rows) throw new ConfigError('batchSize', c.batchSize, allowed(rows));
   const ds = new TensorDataset(x, { batchSize: c.batchSize * c.model.pack, shuffle: true, dropLast: true });
   return {
-    name: c.data, dim: x.shape[1]!, sampler: null, images: null, points: x,
+    name: c.data, dim: x.shape[1]!, sampler: null, ...kind,
     next: (_n, rng) => ds.nextBatch(rng),
     state: () => ds.state(),
     loadState: (s) => { if (s) ds.loadState(s); },
